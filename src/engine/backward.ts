@@ -1,0 +1,110 @@
+/**
+ * Backpropagation through time of the softmax cross-entropy loss on the head over the last hidden
+ * state. Gives total derivatives dL/dh_t, dL/dc_t, dL/dx_t for every step and the gradient of every
+ * parameter. Weight gradients are deferred: the time loop stores the pre-activation gradients and
+ * one blocked pass after it forms sum_t a_t z_t^T.
+ */
+import { CELLS, type BackState } from './cells';
+import { gemvTAdd, norm2, outerAccumulate } from './linalg';
+import { BLOCKS, type BackwardResult, type ForwardTrace, type ModelParams, type ParamGrads } from './types';
+
+/** Zero gradients with the shapes of params. */
+export function zeroGrads(params: ModelParams): ParamGrads {
+  return {
+    weightIh: new Float64Array(params.weightIh.length),
+    weightHh: new Float64Array(params.weightHh.length),
+    biasIh: new Float64Array(params.biasIh.length),
+    biasHh: new Float64Array(params.biasHh.length),
+    embedding: new Float64Array(params.embedding.length),
+    headWeight: new Float64Array(params.headWeight.length),
+    headBias: new Float64Array(params.headBias.length),
+  };
+}
+
+/**
+ * Backpropagates L = -log softmax(W h_T + b)[target] through the trace.
+ * @param params the parameters the trace was computed with
+ * @param trace the forward trace
+ * @param target class index in [0, K)
+ * @returns dh, dc (T x H), dx (T x D), their per-step norms, and gradients of every parameter
+ */
+export function backward(params: ModelParams, trace: ForwardTrace, target: number): BackwardResult {
+  const { cell, T, H, D, K } = trace;
+  if (!Number.isInteger(target) || target < 0 || target >= K) {
+    throw new RangeError(`target: expected a class index in [0, ${K}), found ${target}`);
+  }
+  const G = BLOCKS[cell];
+  const GH = G * H;
+  const grads = zeroGrads(params);
+
+  const dh = new Float64Array(T * H);
+  const dc = cell === 'lstm' ? new Float64Array(T * H) : null;
+  const dx = new Float64Array(T * D);
+  const dax = new Float64Array(T * GH);
+  const dah = cell === 'gru' ? new Float64Array(T * GH) : dax;
+  const back: BackState = {
+    H,
+    dh,
+    dc,
+    dax,
+    dah,
+    dcCarry: new Float64Array(H),
+    dhDirect: new Float64Array(H),
+  };
+  const zeros = new Float64Array(H);
+
+  // Head: dL/dlogits = probs - onehot(target).
+  const probs = trace.probs;
+  // log-sum-exp on the logits keeps the loss exact where probs[target] underflows to 0.
+  const logits = trace.logits;
+  let max = -Infinity;
+  for (let k = 0; k < K; k++) if (logits[k] > max) max = logits[k];
+  let sumExp = 0;
+  for (let k = 0; k < K; k++) sumExp += Math.exp(logits[k] - max);
+  const loss = max + Math.log(sumExp) - logits[target];
+  const last = (T - 1) * H;
+  for (let k = 0; k < K; k++) {
+    const dl = probs[k] - (k === target ? 1 : 0);
+    grads.headBias[k] = dl;
+    for (let j = 0; j < H; j++) {
+      grads.headWeight[k * H + j] = dl * trace.h[last + j];
+      dh[last + j] += params.headWeight[k * H + j] * dl;
+    }
+  }
+
+  const stepBackward = CELLS[cell].stepBackward;
+  for (let t = T - 1; t >= 0; t--) {
+    stepBackward(trace, back, t, zeros);
+    gemvTAdd(params.weightIh, GH, D, dax, t * GH, dx, t * D);
+    if (t > 0) {
+      // dL/dh_{t-1} = (the direct path) + W_hh^T (recurrent pre-activation gradient).
+      const po = (t - 1) * H;
+      for (let j = 0; j < H; j++) dh[po + j] = back.dhDirect[j];
+      gemvTAdd(params.weightHh, GH, H, dah, t * GH, dh, po);
+    }
+  }
+
+  // Deferred parameter gradients: one blocked pass each.
+  outerAccumulate(grads.weightIh, GH, D, dax, GH, trace.x, D, 0, T);
+  // h_{t-1} for t >= 1 is h row t-1; step 0 sees h_{-1} = 0 and adds nothing.
+  if (T > 1) outerAccumulate(grads.weightHh, GH, H, dah.subarray(GH), GH, trace.h, H, 0, T - 1);
+  for (let t = 0; t < T; t++) {
+    const o = t * GH;
+    for (let r = 0; r < GH; r++) {
+      grads.biasIh[r] += dax[o + r];
+      grads.biasHh[r] += dah[o + r];
+    }
+    const eo = trace.ids[t] * D;
+    for (let d = 0; d < D; d++) grads.embedding[eo + d] += dx[t * D + d];
+  }
+
+  const dhNorm = new Float64Array(T);
+  const dxNorm = new Float64Array(T);
+  const dcNorm = dc ? new Float64Array(T) : null;
+  for (let t = 0; t < T; t++) {
+    dhNorm[t] = norm2(dh, t * H, H);
+    dxNorm[t] = norm2(dx, t * D, D);
+    if (dc && dcNorm) dcNorm[t] = norm2(dc, t * H, H);
+  }
+  return { target, loss, dh, dc, dx, dhNorm, dcNorm, dxNorm, params: grads };
+}

@@ -1,0 +1,92 @@
+/**
+ * The forward pass: embedding lookup, the recurrent cell over every token, and the classifier head
+ * applied after every prefix (the prediction track) and at the last step (the output).
+ */
+import { CELLS, type StepState } from './cells';
+import { gemvAdd } from './linalg';
+import { BLOCKS, type ForwardTrace, type ModelParams } from './types';
+
+/** Writes softmax(logits[o .. o+K)) into probs[o .. o+K), stable for large logits. */
+export function softmaxInto(logits: Float64Array, probs: Float64Array, o: number, K: number): void {
+  let max = -Infinity;
+  for (let k = 0; k < K; k++) if (logits[o + k] > max) max = logits[o + k];
+  if (!Number.isFinite(max)) {
+    // Overflowed logits: put the mass on the largest (or spread it when all are equal or NaN).
+    let count = 0;
+    for (let k = 0; k < K; k++) if (logits[o + k] === max) count++;
+    for (let k = 0; k < K; k++) probs[o + k] = count > 0 && logits[o + k] === max ? 1 / count : count > 0 ? 0 : NaN;
+    return;
+  }
+  let sum = 0;
+  for (let k = 0; k < K; k++) {
+    const e = Math.exp(logits[o + k] - max);
+    probs[o + k] = e;
+    sum += e;
+  }
+  for (let k = 0; k < K; k++) probs[o + k] /= sum;
+}
+
+/** Throws a RangeError naming the problem when ids cannot be fed to a model with vocabSize V. */
+export function checkIds(ids: ArrayLike<number>, V: number): void {
+  if (ids.length === 0) throw new RangeError('ids: the sequence is empty; at least one token is needed');
+  for (let t = 0; t < ids.length; t++) {
+    const id = ids[t];
+    if (!Number.isInteger(id) || id < 0 || id >= V) {
+      throw new RangeError(`ids[${t}]: expected an integer in [0, ${V}), found ${id}`);
+    }
+  }
+}
+
+/**
+ * Runs the model over the token ids and returns every intermediate value.
+ * @param params model parameters (see ModelParams for shapes)
+ * @param ids T token ids, each in [0, vocabSize)
+ * @returns the trace; h, c are T x H, gates T x G*H, logitsPerStep/probsPerStep T x K
+ */
+export function forward(params: ModelParams, ids: ArrayLike<number>): ForwardTrace {
+  const { cell, inputSize: D, hiddenSize: H, numClasses: K } = params;
+  checkIds(ids, params.vocabSize);
+  const T = ids.length;
+  const G = BLOCKS[cell];
+  const GH = G * H;
+  const { weightIh, weightHh, biasIh, biasHh, embedding, headWeight, headBias } = params;
+
+  // Every buffer is allocated once here; the time loop below allocates nothing.
+  const idArr = Int32Array.from(ids);
+  const x = new Float64Array(T * D);
+  const ax = new Float64Array(T * GH);
+  const ah = new Float64Array(GH);
+  const h = new Float64Array(T * H);
+  const c = cell === 'lstm' ? new Float64Array(T * H) : null;
+  const gates = new Float64Array(cell === 'rnn' ? 0 : T * GH);
+  const hn = cell === 'gru' ? new Float64Array(T * H) : null;
+  const zeros = new Float64Array(H);
+  const logitsPerStep = new Float64Array(T * K);
+  const probsPerStep = new Float64Array(T * K);
+
+  // Input projections of all steps first: they do not depend on the recurrence.
+  for (let t = 0; t < T; t++) {
+    const eo = idArr[t] * D;
+    const xo = t * D;
+    for (let d = 0; d < D; d++) x[xo + d] = embedding[eo + d];
+    ax.set(biasIh, t * GH);
+    gemvAdd(weightIh, GH, D, x, xo, ax, t * GH);
+  }
+
+  const state: StepState = { H, ax, ah, h, c, gates, hn, zeros };
+  const step = CELLS[cell].step;
+  for (let t = 0; t < T; t++) {
+    ah.set(biasHh);
+    if (t > 0) gemvAdd(weightHh, GH, H, h, (t - 1) * H, ah, 0);
+    step(state, t);
+    logitsPerStep.set(headBias, t * K);
+    gemvAdd(headWeight, K, H, h, t * H, logitsPerStep, t * K);
+    softmaxInto(logitsPerStep, probsPerStep, t * K, K);
+  }
+
+  const logits = logitsPerStep.slice((T - 1) * K, T * K);
+  const probs = probsPerStep.slice((T - 1) * K, T * K);
+  let predicted = 0;
+  for (let k = 1; k < K; k++) if (probs[k] > probs[predicted]) predicted = k;
+  return { cell, T, H, D, K, ids: idArr, x, h, c, gates, hn, logitsPerStep, probsPerStep, logits, probs, predicted };
+}

@@ -1,0 +1,9 @@
+/** The engine's public API: pure TypeScript numerics over Float64Array, no imports outside src/engine. */
+export * from './types';
+export { createRng, type Rng } from './random';
+export { forward, softmaxInto, checkIds } from './forward';
+export { backward, zeroGrads } from './backward';
+export { jacobianNorms, stepJacobian, spectralNorm, type JacobianOptions } from './jacobian';
+export { initParams, withKnobs, cloneParams, type InitOptions, type Knobs } from './init';
+export { createAdam, type Adam, type AdamOptions } from './adam';
+export { sigmoid } from './activations';

@@ -1,0 +1,109 @@
+/**
+ * Seeded initialisation. Input weights: Xavier uniform per gate block. Recurrent weights: orthogonal
+ * (or Xavier) per gate block, times a recurrent scale. LSTM forget-gate bias set explicitly.
+ */
+import { createRng, type Rng } from './random';
+import { BLOCKS, type CellKind, type ModelParams } from './types';
+
+export interface InitOptions {
+  cell: CellKind;
+  inputSize: number;
+  hiddenSize: number;
+  vocabSize: number;
+  numClasses: number;
+  seed: number;
+  /** multiplies every recurrent weight (default 1) */
+  recurrentScale?: number;
+  /** lstm forget-gate bias (default 0); ignored by other cells */
+  forgetBias?: number;
+  /** recurrent weight initialisation (default 'orthogonal') */
+  recurrentInit?: 'orthogonal' | 'xavier';
+}
+
+/** Fills rows [r0, r0+rows) of the row-major matrix M (cols wide) with Xavier-uniform values. */
+function xavierBlock(rng: Rng, M: Float64Array, r0: number, rows: number, cols: number): void {
+  const a = Math.sqrt(6 / (rows + cols));
+  for (let k = r0 * cols; k < (r0 + rows) * cols; k++) M[k] = rng.uniform(-a, a);
+}
+
+/** Fills the n x n block starting at row r0 of M with a random orthogonal matrix (Gram-Schmidt on Gaussians). */
+function orthogonalBlock(rng: Rng, M: Float64Array, r0: number, n: number): void {
+  const Q = new Float64Array(n * n);
+  for (let k = 0; k < n * n; k++) Q[k] = rng.normal();
+  for (let i = 0; i < n; i++) {
+    // Twice-repeated Gram-Schmidt keeps the rows orthogonal to machine precision.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let j = 0; j < i; j++) {
+        let dot = 0;
+        for (let k = 0; k < n; k++) dot += Q[i * n + k] * Q[j * n + k];
+        for (let k = 0; k < n; k++) Q[i * n + k] -= dot * Q[j * n + k];
+      }
+    }
+    let s = 0;
+    for (let k = 0; k < n; k++) s += Q[i * n + k] * Q[i * n + k];
+    const inv = 1 / Math.sqrt(s);
+    for (let k = 0; k < n; k++) Q[i * n + k] *= inv;
+  }
+  M.set(Q, r0 * n);
+}
+
+/** A freshly initialised model; the same options and seed always give the same numbers. */
+export function initParams(opts: InitOptions): ModelParams {
+  const { cell, inputSize: D, hiddenSize: H, vocabSize: V, numClasses: K } = opts;
+  for (const [name, v] of Object.entries({ inputSize: D, hiddenSize: H, vocabSize: V, numClasses: K })) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name}: expected a positive integer, found ${v}`);
+  }
+  const rng = createRng(opts.seed);
+  const G = BLOCKS[cell];
+  const scale = opts.recurrentScale ?? 1;
+  const weightIh = new Float64Array(G * H * D);
+  const weightHh = new Float64Array(G * H * H);
+  for (let b = 0; b < G; b++) {
+    xavierBlock(rng, weightIh, b * H, H, D);
+    if ((opts.recurrentInit ?? 'orthogonal') === 'orthogonal') orthogonalBlock(rng, weightHh, b * H, H);
+    else xavierBlock(rng, weightHh, b * H, H, H);
+  }
+  for (let k = 0; k < weightHh.length; k++) weightHh[k] *= scale;
+  const biasIh = new Float64Array(G * H);
+  const biasHh = new Float64Array(G * H);
+  if (cell === 'lstm') biasIh.fill(opts.forgetBias ?? 0, H, 2 * H);
+  const embedding = new Float64Array(V * D);
+  for (let k = 0; k < embedding.length; k++) embedding[k] = rng.normal();
+  const headWeight = new Float64Array(K * H);
+  xavierBlock(rng, headWeight, 0, K, H);
+  const headBias = new Float64Array(K);
+  return { cell, inputSize: D, hiddenSize: H, vocabSize: V, numClasses: K, weightIh, weightHh, biasIh, biasHh, embedding, headWeight, headBias };
+}
+
+export interface Knobs {
+  /** multiplies every recurrent weight */
+  recurrentScale: number;
+  /** added to the lstm forget-gate bias (no effect on other cells) */
+  forgetBias: number;
+}
+
+/** A copy of params with the knobs applied; params itself is not changed. */
+export function withKnobs(params: ModelParams, knobs: Knobs): ModelParams {
+  const weightHh = params.weightHh.slice();
+  if (knobs.recurrentScale !== 1) for (let k = 0; k < weightHh.length; k++) weightHh[k] *= knobs.recurrentScale;
+  const biasIh = params.biasIh.slice();
+  if (params.cell === 'lstm' && knobs.forgetBias !== 0) {
+    const H = params.hiddenSize;
+    for (let j = H; j < 2 * H; j++) biasIh[j] += knobs.forgetBias;
+  }
+  return { ...params, weightHh, biasIh };
+}
+
+/** A deep copy of params. */
+export function cloneParams(params: ModelParams): ModelParams {
+  return {
+    ...params,
+    weightIh: params.weightIh.slice(),
+    weightHh: params.weightHh.slice(),
+    biasIh: params.biasIh.slice(),
+    biasHh: params.biasHh.slice(),
+    embedding: params.embedding.slice(),
+    headWeight: params.headWeight.slice(),
+    headBias: params.headBias.slice(),
+  };
+}
