@@ -7,3 +7,18 @@ export { jacobianNorms, stepJacobian, spectralNorm, type JacobianOptions } from 
 export { initParams, withKnobs, cloneParams, type InitOptions, type Knobs } from './init';
 export { createAdam, type Adam, type AdamOptions } from './adam';
 export { sigmoid } from './activations';
+export {
+  parseModelJson,
+  parseModelText,
+  parseModelFile,
+  parseJsonText,
+  modelToFile,
+  gradsToFile,
+  ModelFileError,
+  MODEL_FORMAT,
+  MODEL_LIMITS,
+  MODEL_LAYOUTS,
+  LAYOUT_KEYS,
+  type ModelLayout,
+} from './modelFile';
+export { tokenize, MAX_TOKENS, TokenizerError, type Tokenized } from './tokenizer';
