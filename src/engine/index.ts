@@ -22,3 +22,14 @@ export {
   type ModelLayout,
 } from './modelFile';
 export { tokenize, MAX_TOKENS, TokenizerError, type Tokenized } from './tokenizer';
+export {
+  createTrainer,
+  encodeExamples,
+  evaluateExamples,
+  type EncodedExample,
+  type TrainerOptions,
+  type StepResult,
+  type Evaluation,
+  type Trainer,
+} from './train';
+export * from './tasks/index';
