@@ -1,0 +1,155 @@
+/**
+ * The full page: header with model and cell, the sentence with its tokens and the playback bar,
+ * then the panels in a responsive grid. Each panel owns its frame (src/components/Panel.tsx).
+ */
+
+import type { ComponentType } from 'react';
+import type { StoreApi } from 'zustand';
+import { CellToggle } from '../components/CellToggle';
+import { Heatmaps } from '../components/Heatmaps';
+import { LiveAnnouncer } from '../components/LiveAnnouncer';
+import { ModelPicker } from '../components/ModelPicker';
+import { Playback } from '../components/Playback';
+import { PredictionTrack } from '../components/PredictionTrack';
+import { SentenceInput } from '../components/SentenceInput';
+import { TokenStrip } from '../components/TokenStrip';
+import { VisStoreProvider, useVis, useVisShallow, useVisStore } from '../state/context';
+import { ALL_PANELS, type PanelId, type VisState } from '../state/store';
+// ---- ui-panels: imports (one line per panel component) ----
+import { CellDiagramPanel } from '../components/CellDiagramPanel';
+import { GradientFlow } from '../components/GradientFlow';
+import { Equations } from '../components/Equations';
+import { Knobs } from '../components/Knobs';
+// ---- end ui-panels imports ----
+
+/** Which component renders each panel; null until it exists. */
+const PANEL_VIEWS: Record<PanelId, ComponentType | null> = {
+  heatmaps: Heatmaps,
+  prediction: PredictionTrack,
+  // ---- ui-panels: one line per panel (replace the null) ----
+  diagram: CellDiagramPanel,
+  gradient: GradientFlow,
+  equations: Equations,
+  knobs: Knobs,
+  // ---- end ui-panels panels ----
+};
+
+const PANEL_TITLE: Record<PanelId, string> = {
+  diagram: 'Cell diagram',
+  heatmaps: 'Heatmaps over time',
+  prediction: 'Prediction track',
+  gradient: 'Gradient flow',
+  equations: 'Equations',
+  knobs: 'Knobs',
+};
+
+/** Reading order of the page: the cell at work, its prediction, the maps, then the gradient story. */
+const LAYOUT: readonly PanelId[] = ['diagram', 'prediction', 'heatmaps', 'gradient', 'knobs', 'equations'];
+
+export function App({ store }: { store?: StoreApi<VisState> }) {
+  return (
+    <VisStoreProvider store={store}>
+      <Visualizer />
+    </VisStoreProvider>
+  );
+}
+
+export function Visualizer() {
+  const panels = useVisShallow((s) => s.panels);
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div className="brand">
+          <h1>gatescope</h1>
+          <p className="tagline">Watch an RNN, LSTM or GRU read a sentence, gate by gate, and see how far its gradient reaches back.</p>
+        </div>
+        <div className="header-controls">
+          <ModelPicker />
+          <CellToggle />
+        </div>
+      </header>
+      <Notices />
+      <section className="controls" aria-label="Sentence and playback">
+        <SentenceInput />
+        <TokenStrip />
+        <Playback />
+        <LiveAnnouncer />
+      </section>
+      <PanelPicker />
+      <main className="panels">
+        {LAYOUT.filter((id) => panels.includes(id)).map((id) => {
+          const View = PANEL_VIEWS[id];
+          return View ? <View key={id} /> : null;
+        })}
+      </main>
+      <footer className="app-footer">
+        <p>
+          Keys: ← → step, Space play/pause, Home/End first/last token. Everything runs in your browser; the address bar holds the whole view, so a copied link shows
+          the same thing.
+        </p>
+      </footer>
+    </div>
+  );
+}
+
+function Notices() {
+  const notice = useVis((s) => s.notice);
+  const libraryProblems = useVisShallow((s) => s.library.problems);
+  const urlProblems = useVisShallow((s) => s.urlProblems);
+  const store = useVisStore();
+  if (!notice && libraryProblems.length === 0 && urlProblems.length === 0) return null;
+  return (
+    <div className="notices">
+      {notice ? <p className="model-notice">{notice}</p> : null}
+      {urlProblems.length > 0 ? (
+        <div className="url-problems" role="alert">
+          <p>Some settings in this link could not be used, so their defaults are shown:</p>
+          <ul>
+            {urlProblems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+          <button type="button" onClick={() => store.setState({ urlProblems: [] })}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      {libraryProblems.length > 0 ? (
+        <details className="library-problems">
+          <summary>Model catalogue problems ({libraryProblems.length})</summary>
+          <ul>
+            {libraryProblems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+function PanelPicker() {
+  const panels = useVisShallow((s) => s.panels);
+  const store = useVisStore();
+  return (
+    <details className="panel-picker">
+      <summary>Panels</summary>
+      <fieldset>
+        <legend>Show panels</legend>
+        {ALL_PANELS.map((id) => (
+          <label key={id}>
+            <input
+              type="checkbox"
+              checked={panels.includes(id)}
+              onChange={(e) => {
+                const on = e.currentTarget.checked;
+                store.getState().setPanels(on ? [...panels, id] : panels.filter((p) => p !== id));
+              }}
+            />
+            {PANEL_TITLE[id]}
+          </label>
+        ))}
+      </fieldset>
+    </details>
+  );
+}

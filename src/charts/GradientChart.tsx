@@ -1,0 +1,63 @@
+/**
+ * ||dL/dh_t|| (and ||dL/dc_t|| for the LSTM) at every token on a log axis, for the loss at the last
+ * token; with several cells (compare mode) one line per cell, told apart by colour, dash and marker.
+ */
+import { useMemo } from 'react';
+import type { CellKind } from '../engine/types';
+import { cssVar } from './theme';
+import { NormChart, type MarkerShape, type NormSeries } from './NormChart';
+
+export const CELL_LABEL: Record<CellKind, string> = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' };
+
+/**
+ * Okabe-Ito colours (distinguishable with every common colour-vision deficiency), each with its own
+ * dash and marker so the lines differ without colour too; the theme retunes them for dark mode.
+ */
+export const SERIES_STYLE: Record<'rnn' | 'lstm' | 'gru' | 'lstmC', { color: string; dash?: string; marker: MarkerShape }> = {
+  rnn: { color: cssVar('series-rnn'), marker: 'circle' },
+  lstm: { color: cssVar('series-lstm'), dash: '8 4', marker: 'square' },
+  gru: { color: cssVar('series-gru'), dash: '2 3', marker: 'diamond' },
+  lstmC: { color: cssVar('series-lstm-c'), dash: '10 3 2 3', marker: 'cross' },
+};
+
+/** The gradient norms of one cell on the sentence. Arrays have one entry per token. */
+export interface CellGradient {
+  cell: CellKind;
+  dhNorm: ArrayLike<number>;
+  /** lstm only */
+  dcNorm?: ArrayLike<number> | null;
+}
+
+export const DH_LABEL = '||dL/dh||';
+export const DC_LABEL = '||dL/dc||';
+
+/** The chart's series: unprefixed labels for one cell, "RNN ||dL/dh||" etc. when comparing. */
+export function gradientSeries(cells: CellGradient[]): NormSeries[] {
+  const compare = cells.length > 1;
+  const out: NormSeries[] = [];
+  for (const g of cells) {
+    const prefix = compare ? CELL_LABEL[g.cell] + ' ' : '';
+    out.push({ key: `${g.cell}-h`, label: prefix + DH_LABEL, values: g.dhNorm, ...SERIES_STYLE[g.cell] });
+    if (g.cell === 'lstm' && g.dcNorm) out.push({ key: 'lstm-c', label: prefix + DC_LABEL, values: g.dcNorm, ...SERIES_STYLE.lstmC });
+  }
+  return out;
+}
+
+export interface GradientChartProps {
+  tokens: string[];
+  /** one entry, or one per cell in compare mode */
+  cells: CellGradient[];
+  step: number;
+  /** step the backward playback has reached (null when not animating) */
+  reached?: number | null;
+  hoverStep?: number | null;
+  onHoverStep?: (step: number | null) => void;
+  onSelectStep?: (step: number) => void;
+  padded?: boolean[];
+  height?: number;
+}
+
+export function GradientChart({ cells, ...rest }: GradientChartProps) {
+  const series = useMemo(() => gradientSeries(cells), [cells]);
+  return <NormChart title="Gradient norms" yLabel="gradient norm (log scale)" series={series} {...rest} />;
+}

@@ -1,0 +1,292 @@
+/**
+ * A units x tokens heatmap: a canvas at data resolution (one pixel per value, scaled up with
+ * image-rendering: pixelated) under an SVG overlay that draws the axes, the current-step column,
+ * the selected-unit row and the hovered cell. D3 computes the scales and ticks; React renders.
+ * Props only: the caller owns step, unit and hover.
+ */
+
+import { scaleBand, scaleLinear } from 'd3';
+import { memo, useEffect, useId, useRef, useState, type MouseEvent } from 'react';
+import { SIZES, colorTable, colorFor, type ColorKind } from './theme';
+
+export interface HeatCell {
+  step: number;
+  unit: number;
+}
+
+export interface HeatmapProps {
+  /** what the map shows, e.g. "Hidden state h"; used in labels and the table caption */
+  name: string;
+  /** T rows of `stride` numbers; the value of (t, u) is values[t * stride + offset + u] */
+  values: Float64Array;
+  T: number;
+  H: number;
+  offset: number;
+  stride: number;
+  kind: ColorKind;
+  domain: readonly [number, number];
+  tokens: readonly string[];
+  padded?: readonly boolean[];
+  step: number;
+  unit: number;
+  hover: HeatCell | null;
+  /** CSS px available for the whole chart */
+  width: number;
+  onHover: (cell: HeatCell | null) => void;
+  onSelect: (cell: HeatCell) => void;
+}
+
+const MARGIN = { top: 6, right: 6, left: SIZES.heatmapMarginLeft, bottom: SIZES.heatmapMarginBottom };
+
+export function valueAt(p: Pick<HeatmapProps, 'values' | 'stride' | 'offset'>, t: number, u: number): number {
+  return p.values[t * p.stride + p.offset + u];
+}
+
+function shortToken(tok: string): string {
+  if (tok === ' ') return '␣';
+  if (tok === '\n') return '⏎';
+  return tok.length > 8 ? `${tok.slice(0, 7)}…` : tok;
+}
+
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return v.toFixed(4);
+}
+
+export function Heatmap(props: HeatmapProps) {
+  const { name, values, T, H, offset, stride, kind, domain, tokens, padded, step, unit, hover, width, onHover, onSelect } = props;
+  const plotW = Math.max(40, width - MARGIN.left - MARGIN.right);
+  const plotH = SIZES.heatmapPlotHeight;
+  const cellW = plotW / T;
+  const rowH = plotH / H;
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [pointerInside, setPointerInside] = useState(false);
+  const summaryId = useId();
+
+  // Redraw the pixels only when the data change, never on hover or step.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    // No 2D context (jsdom, a browser out of canvas memory): the SVG overlay and tables still work.
+    const ctx = typeof ImageData === 'undefined' ? null : canvas.getContext('2d');
+    if (!ctx) return;
+    const table = colorTable(kind);
+    const img = ctx.createImageData(T, H);
+    const [lo, hi] = domain;
+    const span = hi - lo || 1;
+    for (let t = 0; t < T; t++) {
+      for (let u = 0; u < H; u++) {
+        const v = values[t * stride + offset + u];
+        const q = Number.isFinite(v) ? Math.round(Math.min(1, Math.max(0, (v - lo) / span)) * 255) : 128;
+        const p = (u * T + t) * 4;
+        img.data[p] = table[q * 3];
+        img.data[p + 1] = table[q * 3 + 1];
+        img.data[p + 2] = table[q * 3 + 2];
+        img.data[p + 3] = 255;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+  }, [values, T, H, offset, stride, kind, domain]);
+
+  const cellAt = (e: MouseEvent<SVGRectElement>): HeatCell => {
+    const box = e.currentTarget.getBoundingClientRect();
+    const t = Math.floor(((e.clientX - box.left) / (box.width || plotW)) * T);
+    const u = Math.floor(((e.clientY - box.top) / (box.height || plotH)) * H);
+    return { step: Math.min(T - 1, Math.max(0, t)), unit: Math.min(H - 1, Math.max(0, u)) };
+  };
+
+  // An H-long loop: cheaper than memoising it.
+  const summary = stepSummary(props);
+
+  const showTip = pointerInside && hover !== null && hover.step < T && hover.unit < H;
+  const tipLeft = hover ? MARGIN.left + (hover.step + 1) * cellW + 8 : 0;
+  const tipFlip = tipLeft > width - 150;
+
+  return (
+    <div className="heatmap" style={{ width }}>
+      <p id={summaryId} className="visually-hidden">
+        {summary}
+      </p>
+      <div className="heatmap-plot" style={{ height: plotH + MARGIN.top + MARGIN.bottom }}>
+        <canvas
+          ref={canvasRef}
+          width={T}
+          height={H}
+          role="img"
+          aria-label={`${name}: ${H} units by ${T} tokens`}
+          aria-describedby={summaryId}
+          style={{ left: MARGIN.left, top: MARGIN.top, width: plotW, height: plotH }}
+        />
+        <svg width={width} height={plotH + MARGIN.top + MARGIN.bottom} aria-hidden="true">
+          <HeatmapAxes T={T} H={H} tokens={tokens} padded={padded} plotW={plotW} plotH={plotH} />
+          <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+            <rect className="mark-row" x={-4} y={unit * rowH} width={plotW + 4} height={Math.max(rowH, 1.5)} />
+            <path className="mark-row-tip" d={`M${-10},${(unit + 0.5) * rowH - 4}l6,4l-6,4z`} />
+            <rect className="mark-step-halo" x={step * cellW} y={0} width={cellW} height={plotH} />
+            <rect className="mark-step" x={step * cellW} y={0} width={cellW} height={plotH} />
+            {hover && hover.step < T && hover.unit < H ? (
+              <rect className="mark-hover" x={hover.step * cellW} y={hover.unit * rowH} width={cellW} height={Math.max(rowH, 2)} />
+            ) : null}
+            <rect
+              className="hit"
+              width={plotW}
+              height={plotH}
+              onMouseEnter={() => setPointerInside(true)}
+              onMouseMove={(e) => onHover(cellAt(e))}
+              onMouseLeave={() => {
+                setPointerInside(false);
+                onHover(null);
+              }}
+              onClick={(e) => onSelect(cellAt(e))}
+            />
+          </g>
+        </svg>
+        {showTip && hover ? (
+          <div
+            className="tooltip"
+            role="presentation"
+            style={{
+              top: MARGIN.top + Math.min(hover.unit * rowH, plotH - 40),
+              left: tipFlip ? undefined : tipLeft,
+              right: tipFlip ? width - (MARGIN.left + hover.step * cellW) + 8 : undefined,
+            }}
+          >
+            <div>
+              unit {hover.unit} · {padded?.[hover.step] ? 'padding ' : ''}“{tokens[hover.step]}” (step {hover.step + 1})
+            </div>
+            <div className="tooltip-value">{formatValue(valueAt(props, hover.step, hover.unit))}</div>
+          </div>
+        ) : null}
+      </div>
+      <Legend kind={kind} domain={domain} width={Math.min(220, plotW)} />
+      <StepTable {...props} />
+    </div>
+  );
+}
+
+interface AxesProps {
+  T: number;
+  H: number;
+  tokens: readonly string[];
+  padded?: readonly boolean[];
+  plotW: number;
+  plotH: number;
+}
+
+/** Axes change only with the data or the width, so they are memoised away from hover renders. */
+const HeatmapAxes = memo(function HeatmapAxes({ T, H, tokens, padded, plotW, plotH }: AxesProps) {
+  const x = scaleBand<number>()
+    .domain(Array.from({ length: T }, (_, t) => t))
+    .range([0, plotW]);
+  const y = scaleLinear().domain([0, H]).range([0, plotH]);
+  const every = Math.max(1, Math.ceil(SIZES.minLabelWidth / x.bandwidth()));
+  const unitTicks = y.ticks(Math.min(5, H)).filter((u) => Number.isInteger(u) && u < H);
+  return (
+    <g className="axes">
+      <g transform={`translate(${MARGIN.left},${MARGIN.top + plotH})`}>
+        {tokens.map((tok, t) =>
+          t % every === 0 ? (
+            <text
+              key={t}
+              className={padded?.[t] ? 'tick padded' : 'tick'}
+              transform={`translate(${(x(t) ?? 0) + x.bandwidth() / 2},6) rotate(-50)`}
+              textAnchor="end"
+              dominantBaseline="middle"
+            >
+              {shortToken(tok)}
+            </text>
+          ) : null,
+        )}
+      </g>
+      <g transform={`translate(${MARGIN.left - 12},${MARGIN.top})`}>
+        {unitTicks.map((u) => (
+          <text key={u} className="tick" x={0} y={y(u + 0.5)} textAnchor="end" dominantBaseline="middle">
+            {u}
+          </text>
+        ))}
+      </g>
+    </g>
+  );
+});
+
+/** A colour bar with its domain ticks. */
+export function Legend({ kind, domain, width }: { kind: ColorKind; domain: readonly [number, number]; width: number }) {
+  const gradId = useId();
+  const scale = scaleLinear().domain(domain).range([0, width]);
+  const ticks = scale.ticks(kind === 'diverging' ? 5 : 3);
+  const stops = Array.from({ length: 11 }, (_, i) => i / 10);
+  const label = kind === 'diverging' ? 'negative ← 0 → positive' : '0 = closed, 1 = open';
+  return (
+    <figure className="legend" aria-label={`colour scale from ${domain[0]} to ${domain[1]}`}>
+      <svg width={width + 28} height={30} aria-hidden="true">
+        <defs>
+          <linearGradient id={gradId}>
+            {stops.map((s) => (
+              <stop key={s} offset={`${s * 100}%`} stopColor={colorFor(kind, domain[0] + s * (domain[1] - domain[0]), domain)} />
+            ))}
+          </linearGradient>
+        </defs>
+        <g transform="translate(14,0)">
+          <rect width={width} height={10} fill={`url(#${gradId})`} rx={2} />
+          {ticks.map((t) => (
+            <text key={t} className="tick" x={scale(t)} y={24} textAnchor="middle">
+              {Math.abs(t) < 1e-12 ? '0' : t}
+            </text>
+          ))}
+        </g>
+      </svg>
+      <figcaption className="legend-caption">{label}</figcaption>
+    </figure>
+  );
+}
+
+function stepSummary(p: HeatmapProps): string {
+  const t = Math.min(Math.max(0, p.step), p.T - 1);
+  let maxU = 0;
+  let minU = 0;
+  let sum = 0;
+  for (let u = 0; u < p.H; u++) {
+    const v = valueAt(p, t, u);
+    sum += v;
+    if (v > valueAt(p, t, maxU)) maxU = u;
+    if (v < valueAt(p, t, minU)) minU = u;
+  }
+  return (
+    `${p.name} at step ${t + 1} (“${p.tokens[t]}”): mean ${formatValue(sum / p.H)}, ` +
+    `highest unit ${maxU} (${formatValue(valueAt(p, t, maxU))}), lowest unit ${minU} (${formatValue(valueAt(p, t, minU))}).`
+  );
+}
+
+/** The current step's column as a table, rendered only while the details are open. */
+function StepTable(p: HeatmapProps) {
+  const [open, setOpen] = useState(false);
+  const t = Math.min(Math.max(0, p.step), p.T - 1);
+  return (
+    <details className="values" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Show values at this step</summary>
+      {open ? (
+        <div className="table-scroll">
+          <table>
+            <caption>
+              {p.name} at step {t + 1} (“{p.tokens[t]}”), one row per unit
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">unit</th>
+                <th scope="col">value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Array.from({ length: p.H }, (_, u) => (
+                <tr key={u} className={u === p.unit ? 'selected' : undefined}>
+                  <th scope="row">{u}</th>
+                  <td>{formatValue(valueAt(p, t, u))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </details>
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * The one-step Jacobian norms ||dh_t/dh_{t-1}|| (and ||dc_t/dc_{t-1}|| = max forget gate for the
+ * LSTM) at every token, on a log axis with a line at 1: the gradient reaching a token is bounded by
+ * the product of these, so a run of values below 1 shrinks it geometrically.
+ */
+import { useMemo } from 'react';
+import type { CellKind } from '../engine/types';
+import { CELL_LABEL, SERIES_STYLE } from './GradientChart';
+import { NormChart, type NormSeries } from './NormChart';
+
+/** One cell's Jacobian norms; arrays have one entry per token. */
+export interface CellJacobian {
+  cell: CellKind;
+  h: ArrayLike<number>;
+  /** lstm only */
+  c?: ArrayLike<number> | null;
+}
+
+export const JH_LABEL = '||dh_t/dh_(t-1)||';
+export const JC_LABEL = '||dc_t/dc_(t-1)||';
+
+export function jacobianSeries(cells: CellJacobian[]): NormSeries[] {
+  const compare = cells.length > 1;
+  const out: NormSeries[] = [];
+  for (const j of cells) {
+    const prefix = compare ? CELL_LABEL[j.cell] + ' ' : '';
+    out.push({ key: `${j.cell}-h`, label: prefix + JH_LABEL, values: j.h, ...SERIES_STYLE[j.cell] });
+    if (j.cell === 'lstm' && j.c) out.push({ key: 'lstm-c', label: prefix + JC_LABEL, values: j.c, ...SERIES_STYLE.lstmC });
+  }
+  return out;
+}
+
+export interface JacobianChartProps {
+  tokens: string[];
+  cells: CellJacobian[];
+  step: number;
+  reached?: number | null;
+  hoverStep?: number | null;
+  onHoverStep?: (step: number | null) => void;
+  onSelectStep?: (step: number) => void;
+  padded?: boolean[];
+  height?: number;
+}
+
+const REFERENCE = { value: 1, label: '1: below 1 shrinks the gradient at every step' };
+
+export function JacobianChart({ cells, ...rest }: JacobianChartProps) {
+  const series = useMemo(() => jacobianSeries(cells), [cells]);
+  return <NormChart title="One-step Jacobian norms" yLabel="one-step norm (log scale)" series={series} reference={REFERENCE} {...rest} />;
+}

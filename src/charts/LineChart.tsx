@@ -1,0 +1,108 @@
+/**
+ * Lines over token positions on a linear y axis (probabilities by default), with the current step
+ * marked. D3 computes the scales, ticks and paths; React renders them. Props only.
+ */
+
+import { line, scaleLinear, scalePoint } from 'd3';
+import { useId, type MouseEvent } from 'react';
+import { SIZES } from './theme';
+
+export interface LineSeries {
+  key: string;
+  label: string;
+  /** one value per token */
+  values: ArrayLike<number>;
+  color: string;
+  dash?: string;
+}
+
+export interface LineChartProps {
+  /** accessible name of the chart image */
+  label: string;
+  tokens: readonly string[];
+  padded?: readonly boolean[];
+  series: readonly LineSeries[];
+  step: number;
+  width: number;
+  height?: number;
+  yDomain?: readonly [number, number];
+  yLabel?: string;
+  /** called with the step nearest to a click */
+  onSelectStep?: (step: number) => void;
+}
+
+const M = { top: 10, right: 12, bottom: 46, left: 40 };
+
+export function LineChart({ label, tokens, padded, series, step, width, height = SIZES.lineChartHeight, yDomain = [0, 1], yLabel, onSelectStep }: LineChartProps) {
+  const clipId = useId();
+  const T = tokens.length;
+  const plotW = Math.max(40, width - M.left - M.right);
+  const plotH = height - M.top - M.bottom;
+  const x = scalePoint<number>()
+    .domain(Array.from({ length: T }, (_, t) => t))
+    .range([0, plotW])
+    .padding(0.5);
+  const y = scaleLinear().domain(yDomain).range([plotH, 0]);
+  const path = line<number>()
+    .x((_, t) => x(t) ?? 0)
+    .y((v) => y(v));
+  const every = Math.max(1, Math.ceil(SIZES.minLabelWidth / Math.max(1, x.step())));
+  const cur = x(Math.min(Math.max(0, step), T - 1)) ?? 0;
+
+  const pick = (e: MouseEvent<SVGRectElement>) => {
+    if (!onSelectStep) return;
+    const box = e.currentTarget.getBoundingClientRect();
+    const t = Math.floor(((e.clientX - box.left) / (box.width || plotW)) * T);
+    onSelectStep(Math.min(T - 1, Math.max(0, t)));
+  };
+
+  return (
+    <svg className="line-chart" width={width} height={height} role="img" aria-label={label}>
+      <defs>
+        <clipPath id={clipId}>
+          <rect x={-4} y={-4} width={plotW + 8} height={plotH + 8} />
+        </clipPath>
+      </defs>
+      <g transform={`translate(${M.left},${M.top})`}>
+        {y.ticks(4).map((v) => (
+          <g key={v} transform={`translate(0,${y(v)})`}>
+            <line className="grid" x2={plotW} />
+            <text className="tick" x={-6} dominantBaseline="middle" textAnchor="end">
+              {yDomain[1] === 1 && yDomain[0] === 0 ? `${Math.round(v * 100)}%` : v}
+            </text>
+          </g>
+        ))}
+        {yLabel ? (
+          <text className="axis-label" transform={`translate(${-32},${plotH / 2}) rotate(-90)`} textAnchor="middle">
+            {yLabel}
+          </text>
+        ) : null}
+        <line className="mark-step-line" x1={cur} x2={cur} y1={0} y2={plotH} />
+        <g clipPath={`url(#${clipId})`}>
+          {series.map((s) => (
+            <g key={s.key}>
+              <path d={path(Array.from(s.values)) ?? ''} fill="none" stroke={s.color} strokeWidth={2} strokeDasharray={s.dash || undefined} />
+              <circle cx={cur} cy={y(s.values[Math.min(step, T - 1)] ?? 0)} r={4} fill={s.color} stroke="var(--gs-panel-bg)" strokeWidth={1.5} />
+            </g>
+          ))}
+        </g>
+        <g transform={`translate(0,${plotH})`}>
+          {tokens.map((tok, t) =>
+            t % every === 0 ? (
+              <text
+                key={t}
+                className={padded?.[t] ? 'tick padded' : 'tick'}
+                transform={`translate(${x(t) ?? 0},8) rotate(-50)`}
+                textAnchor="end"
+                dominantBaseline="middle"
+              >
+                {tok === ' ' ? '␣' : tok.length > 8 ? `${tok.slice(0, 7)}…` : tok}
+              </text>
+            ) : null,
+          )}
+        </g>
+        {onSelectStep ? <rect className="hit" width={plotW} height={plotH} onClick={pick} /> : null}
+      </g>
+    </svg>
+  );
+}

@@ -1,0 +1,320 @@
+/**
+ * A per-token line chart of norms on a log y axis, with its data table. GradientChart and
+ * JacobianChart are thin wrappers over it. D3 computes scales and paths; React renders them.
+ * Exact zeros sit on the axis floor with a hollow down-triangle; Infinity/NaN sit above the top
+ * with a filled up-triangle and read "overflow"; neither ever reaches the log scale itself.
+ */
+import { useId, useMemo, type MouseEvent, type ReactNode } from 'react';
+import { line, scaleBand } from 'd3';
+import { classifyNorm, decadeTicks, formatDecade, formatNorm, logDomain, makeLogScale } from './logScale';
+import { cssVar } from './theme';
+import { useWidth } from './useWidth';
+
+export type MarkerShape = 'circle' | 'square' | 'diamond' | 'cross';
+
+/** One line on the chart and one column in its table. */
+export interface NormSeries {
+  key: string;
+  /** legend text and table column header, e.g. "LSTM ||dL/dh||" */
+  label: string;
+  /** one value per token; shorter arrays leave the remaining cells empty */
+  values: ArrayLike<number>;
+  color: string;
+  /** SVG stroke-dasharray; undefined = solid */
+  dash?: string;
+  marker: MarkerShape;
+}
+
+export interface NormChartProps {
+  /** the table's caption and the chart's accessible name */
+  title: string;
+  tokens: string[];
+  series: NormSeries[];
+  /** current step, marked with a band */
+  step: number;
+  /** step an animation has reached: steps before it are drawn faded */
+  reached?: number | null;
+  hoverStep?: number | null;
+  onHoverStep?: (step: number | null) => void;
+  /** mouse shortcut only; the Time step slider is the keyboard route */
+  onSelectStep?: (step: number) => void;
+  /** which steps are padding (drawn in a lighter label colour) */
+  padded?: boolean[];
+  /** a horizontal reference line, e.g. 1 for Jacobian norms */
+  reference?: { value: number; label: string };
+  /** short y-axis title */
+  yLabel: string;
+  height?: number;
+  /** optional extra content under the legend (e.g. an explanation) */
+  children?: ReactNode;
+}
+
+const MARGIN = { top: 30, right: 12, bottom: 64, left: 52 };
+// Above the plot area, where overflowed values are drawn.
+const OVERFLOW_Y = -16;
+const MAX_MARKER_STEPS = 80;
+
+function shortToken(token: string): string {
+  return token.length > 10 ? token.slice(0, 9) + '…' : token;
+}
+
+/** An SVG marker centred on (0,0). */
+export function Marker({ shape, color, size = 3.5 }: { shape: MarkerShape; color: string; size?: number }) {
+  const s = size;
+  switch (shape) {
+    case 'circle':
+      return <circle r={s} style={{ fill: color }} />;
+    case 'square':
+      return <rect x={-s} y={-s} width={2 * s} height={2 * s} style={{ fill: color }} />;
+    case 'diamond':
+      return <path d={`M0,${-s * 1.3}L${s * 1.3},0L0,${s * 1.3}L${-s * 1.3},0Z`} style={{ fill: color }} />;
+    case 'cross':
+      return (
+        <path d={`M${-s},${-s}L${s},${s}M${-s},${s}L${s},${-s}`} style={{ stroke: color, strokeWidth: 2, fill: 'none' }} />
+      );
+  }
+}
+
+function ZeroMarker({ color }: { color: string }) {
+  return <path d="M-5,-4L5,-4L0,4Z" style={{ fill: cssVar('panel-bg'), stroke: color, strokeWidth: 1.5 }} />;
+}
+
+function OverflowMarker({ color }: { color: string }) {
+  return <path d="M-5,4L5,4L0,-4Z" style={{ fill: color, stroke: color }} />;
+}
+
+/** A small legend swatch: the series' dash pattern and marker. */
+function Swatch({ s }: { s: Pick<NormSeries, 'color' | 'dash' | 'marker'> }) {
+  return (
+    <svg width={34} height={12} aria-hidden="true" className="norm-swatch">
+      <line x1={1} x2={33} y1={6} y2={6} style={{ stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash }} />
+      <g transform="translate(17,6)">
+        <Marker shape={s.marker} color={s.color} size={3} />
+      </g>
+    </svg>
+  );
+}
+
+export function NormChart(props: NormChartProps) {
+  const { title, tokens, series, step, reached = null, hoverStep = null, onHoverStep, onSelectStep, padded, reference, yLabel } =
+    props;
+  const height = props.height ?? 260;
+  const [boxRef, width] = useWidth<HTMLDivElement>(560);
+  const captionId = useId();
+  const T = tokens.length;
+  const innerW = Math.max(40, width - MARGIN.left - MARGIN.right);
+  const innerH = Math.max(40, height - MARGIN.top - MARGIN.bottom);
+
+  const layout = useMemo(() => {
+    const all: number[] = [];
+    for (const s of series) for (let t = 0; t < Math.min(T, s.values.length); t++) all.push(s.values[t]);
+    const domain = logDomain(all, reference ? [reference.value] : []);
+    // A little headroom so points on the top decade are not cut by the frame.
+    const y = makeLogScale(domain, innerH, 6);
+    const x = scaleBand<number>()
+      .domain(Array.from({ length: T }, (_, t) => t))
+      .range([0, innerW]);
+    const bw = x.bandwidth();
+    const cx = (t: number) => (x(t) ?? 0) + bw / 2;
+    const hasZero = all.some((v) => classifyNorm(v) === 'zero');
+    const hasOverflow = all.some((v) => classifyNorm(v) === 'overflow');
+    // Rotated labels need ~14 px each; thin them out on long sentences.
+    const labelEvery = Math.max(1, Math.ceil((T * 14) / innerW));
+    return { domain, y, x, bw, cx, hasZero, hasOverflow, labelEvery, ticks: decadeTicks(domain, Math.max(3, Math.floor(innerH / 36))) };
+  }, [series, T, innerW, innerH, reference]);
+
+  const { y, bw, cx } = layout;
+
+  const paths = useMemo(
+    () =>
+      series.map((s) => {
+        const n = Math.min(T, s.values.length);
+        const idx = Array.from({ length: n }, (_, t) => t);
+        const positive = (t: number) => classifyNorm(s.values[t]) === 'positive';
+        const gen = line<number>()
+          .x((t) => cx(t))
+          .y((t) => y(s.values[t]));
+        const full = gen.defined(positive)(idx) ?? '';
+        const ahead = reached == null ? full : (gen.defined((t) => positive(t) && t >= reached)(idx) ?? '');
+        return { key: s.key, full, ahead };
+      }),
+    [series, T, cx, y, reached],
+  );
+
+  const pointer = (e: MouseEvent<SVGRectElement>): number | null => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    if (rect.width <= 0 || T === 0) return null;
+    const t = Math.floor(((e.clientX - rect.left) / rect.width) * T);
+    return Math.min(T - 1, Math.max(0, t));
+  };
+
+  const readoutStep = hoverStep != null && hoverStep < T ? hoverStep : step < T ? step : null;
+  const drawMarkers = T <= MAX_MARKER_STEPS;
+
+  return (
+    <figure className="norm-chart">
+      <ul className="norm-legend" aria-label={`${title} legend`}>
+        {series.map((s) => (
+          <li key={s.key}>
+            <Swatch s={s} /> {s.label}
+          </li>
+        ))}
+        {reference && (
+          <li>
+            <Swatch s={{ color: 'currentColor', dash: '5 4', marker: 'cross' }} /> {reference.label}
+          </li>
+        )}
+        {layout.hasZero && (
+          <li>
+            <svg width={14} height={12} aria-hidden="true">
+              <g transform="translate(7,6)">
+                <ZeroMarker color="currentColor" />
+              </g>
+            </svg>{' '}
+            exactly 0 (underflow), drawn at the floor
+          </li>
+        )}
+        {layout.hasOverflow && (
+          <li>
+            <svg width={14} height={12} aria-hidden="true">
+              <g transform="translate(7,6)">
+                <OverflowMarker color="currentColor" />
+              </g>
+            </svg>{' '}
+            overflow, drawn above the top
+          </li>
+        )}
+      </ul>
+      {props.children}
+      <div ref={boxRef} className="norm-plot">
+        <svg width={width} height={height} role="img" aria-label={`${title} chart on a log scale; the table below lists every value`}>
+          <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+            <text x={-MARGIN.left + 2} y={-MARGIN.top + 11} className="axis-title" style={{ fontSize: 11, fill: 'currentColor' }}>
+              {yLabel}
+            </text>
+            {layout.ticks.map((v) => (
+              <g key={v} transform={`translate(0,${y(v)})`}>
+                <line x2={innerW} style={{ stroke: 'currentColor', strokeOpacity: 0.12 }} />
+                <text x={-6} dy="0.32em" textAnchor="end" style={{ fontSize: 11, fill: 'currentColor' }}>
+                  {formatDecade(v)}
+                </text>
+              </g>
+            ))}
+            {layout.hasOverflow && (
+              <text x={-6} y={OVERFLOW_Y} dy="0.32em" textAnchor="end" style={{ fontSize: 10, fill: 'currentColor' }}>
+                overflow
+              </text>
+            )}
+            {step < T && (
+              <rect className="current-step" x={cx(step) - bw / 2} width={Math.max(bw, 2)} y={OVERFLOW_Y - 6} height={innerH - OVERFLOW_Y + 6}
+                style={{ fill: 'currentColor', fillOpacity: 0.1 }} />
+            )}
+            {hoverStep != null && hoverStep < T && hoverStep !== step && (
+              <rect x={cx(hoverStep) - bw / 2} width={Math.max(bw, 2)} y={0} height={innerH} style={{ fill: 'currentColor', fillOpacity: 0.05 }} />
+            )}
+            {reached != null && reached < T && (
+              <g className="reached" transform={`translate(${cx(reached)},0)`}>
+                <line y1={OVERFLOW_Y} y2={innerH} style={{ stroke: cssVar('accent'), strokeWidth: 2 }} />
+                <text x={reached > T / 2 ? -4 : 4} y={OVERFLOW_Y + 2} textAnchor={reached > T / 2 ? 'end' : 'start'}
+                  style={{ fontSize: 11, fill: cssVar('accent'), fontWeight: 600 }}>
+                  gradient here
+                </text>
+              </g>
+            )}
+            {reference && (
+              <line x2={innerW} y1={y(reference.value)} y2={y(reference.value)}
+                style={{ stroke: 'currentColor', strokeDasharray: '5 4', strokeWidth: 1.5, opacity: 0.8 }} />
+            )}
+            <line y1={0} y2={innerH} style={{ stroke: 'currentColor', strokeOpacity: 0.5 }} />
+            <line x2={innerW} y1={innerH} y2={innerH} style={{ stroke: 'currentColor', strokeOpacity: 0.5 }} />
+            {series.map((s, k) => (
+              <g key={s.key} className="series">
+                {reached != null && <path d={paths[k].full} style={{ fill: 'none', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash, opacity: 0.25 }} />}
+                <path d={paths[k].ahead} style={{ fill: 'none', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash }} />
+                {Array.from({ length: Math.min(T, s.values.length) }, (_, t) => {
+                  const v = s.values[t];
+                  const kind = classifyNorm(v);
+                  const faded = reached != null && t < reached ? 0.25 : 1;
+                  if (kind === 'zero')
+                    return (
+                      <g key={t} transform={`translate(${cx(t)},${innerH})`} opacity={faded}>
+                        <ZeroMarker color={s.color} />
+                      </g>
+                    );
+                  if (kind === 'overflow')
+                    return (
+                      <g key={t} transform={`translate(${cx(t)},${OVERFLOW_Y})`} opacity={faded}>
+                        <OverflowMarker color={s.color} />
+                      </g>
+                    );
+                  if (!drawMarkers && t !== step) return null;
+                  return (
+                    <g key={t} transform={`translate(${cx(t)},${y(v)})`} opacity={faded}>
+                      <Marker shape={s.marker} color={s.color} size={t === step ? 4.5 : 3} />
+                    </g>
+                  );
+                })}
+              </g>
+            ))}
+            <g transform={`translate(0,${innerH})`} aria-hidden="true">
+              {tokens.map((tok, t) =>
+                t % layout.labelEvery === 0 || t === step ? (
+                  <text key={t} transform={`translate(${cx(t)},10) rotate(-40)`} textAnchor="end" dy="0.32em"
+                    style={{ fontSize: 11, fill: 'currentColor', fontWeight: t === step ? 700 : 400, opacity: padded?.[t] ? 0.55 : 1 }}>
+                    {shortToken(tok)}
+                  </text>
+                ) : null,
+              )}
+            </g>
+            {(onHoverStep || onSelectStep) && (
+              <rect width={innerW} height={innerH} y={0} style={{ fill: 'transparent', cursor: onSelectStep ? 'pointer' : undefined }}
+                onMouseMove={(e) => onHoverStep?.(pointer(e))}
+                onMouseLeave={() => onHoverStep?.(null)}
+                onClick={(e) => {
+                  const t = pointer(e);
+                  if (t != null) onSelectStep?.(t);
+                }} />
+            )}
+          </g>
+        </svg>
+      </div>
+      {readoutStep != null && (
+        <p className="norm-readout">
+          <span className="token">{tokens[readoutStep]}</span> (step {readoutStep + 1}):{' '}
+          {series.map((s, k) => (
+            <span key={s.key}>
+              {k > 0 ? ', ' : ''}
+              {s.label} {readoutStep < s.values.length ? formatNorm(s.values[readoutStep]) : '—'}
+            </span>
+          ))}
+        </p>
+      )}
+      <div className="norm-table" tabIndex={0} role="group" aria-labelledby={captionId}>
+        <table aria-labelledby={captionId}>
+          <caption id={captionId}>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Token</th>
+              {series.map((s) => (
+                <th key={s.key} scope="col">
+                  {s.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.map((tok, t) => (
+              <tr key={t} aria-current={t === step ? 'step' : undefined}
+                className={[t === step ? 'is-current' : '', t === reached ? 'is-reached' : '', padded?.[t] ? 'is-pad' : ''].join(' ').trim() || undefined}>
+                <th scope="row">{tok}</th>
+                {series.map((s) => (
+                  <td key={s.key}>{t < s.values.length ? formatNorm(s.values[t]) : '—'}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </figure>
+  );
+}

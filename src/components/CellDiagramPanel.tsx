@@ -1,0 +1,67 @@
+/**
+ * The cell diagram panel: slices the current step out of the forward trace and hands it to the
+ * props-only CellDiagram, plus a keyboard route to choosing the unit the numbers are shown for.
+ */
+import { useMemo } from 'react';
+import { CellDiagram, type CellStepValues } from '../charts/CellDiagram';
+import { GATE_NAMES, type ForwardTrace } from '../engine/types';
+import { useVis, useVisStore } from '../state/context';
+import { Panel } from './Panel';
+import './panels.css';
+
+/** The values of step t (h_{t-1} and c_{t-1} are zeros at t = 0), each H long. */
+export function stepValues(trace: ForwardTrace, t: number): CellStepValues {
+  const { H, cell } = trace;
+  const names = GATE_NAMES[cell];
+  const G = names.length;
+  const zeros = new Float64Array(H);
+  const row = (a: Float64Array, s: number) => a.subarray(s * H, (s + 1) * H);
+  const gates: Record<string, Float64Array> = {};
+  names.forEach((name, b) => {
+    gates[name] = trace.gates.subarray(t * G * H + b * H, t * G * H + (b + 1) * H);
+  });
+  return {
+    cell,
+    H,
+    hPrev: t > 0 ? row(trace.h, t - 1) : zeros,
+    h: row(trace.h, t),
+    cPrev: trace.c ? (t > 0 ? row(trace.c, t - 1) : zeros) : null,
+    c: trace.c ? row(trace.c, t) : null,
+    gates,
+  };
+}
+
+const NOTICE: Record<string, string> = {
+  lstm:
+    'Watch the top line: the old cell state is multiplied by the forget gate (kept part) and the input gate adds new content (written part). A forget gate near 1 carries memory, and gradient, across many steps.',
+  gru: 'The update gate z mixes the old state (kept, z·h) with the new candidate (written, (1−z)·n): where z is near 1 the state, and its gradient, pass through unchanged.',
+  rnn: 'The plain RNN has no gates: every step squashes the whole state through tanh again, so nothing is carried along untouched.',
+};
+
+export function CellDiagramPanel() {
+  const store = useVisStore();
+  const trace = useVis((s) => s.trace);
+  const step = useVis((s) => s.step);
+  const unit = useVis((s) => s.unit);
+  const tokens = useVis((s) => s.tokens);
+  const { setUnit } = store.getState();
+  const t = Math.min(step, trace.T - 1);
+  const values = useMemo(() => stepValues(trace, Math.max(0, t)), [trace, t]);
+
+  return (
+    <Panel title="Cell diagram" notice={NOTICE[trace.cell]} className="cell-diagram-panel">
+      <div className="diagram-unit">
+        <label>
+          Unit shown{' '}
+          <input type="number" min={0} max={trace.H - 1} step={1} value={unit}
+            onChange={(e) => {
+              const v = e.currentTarget.valueAsNumber;
+              if (Number.isFinite(v)) setUnit(v);
+            }} />
+        </label>{' '}
+        <span className="muted">of {trace.H} (click a square in any strip to choose another)</span>
+      </div>
+      <CellDiagram values={values} unit={unit} step={t} token={tokens[t] ?? ''} onSelectUnit={setUnit} />
+    </Panel>
+  );
+}

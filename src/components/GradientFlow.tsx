@@ -1,0 +1,175 @@
+/**
+ * The gradient view: how much of the loss's gradient (at the last token) reaches each earlier
+ * token, on a log axis; the one-step Jacobian norms beside it say why; a sentence in plain words
+ * sums it up; a backward playback walks the gradient from the last token to the first.
+ */
+import { useMemo, type ReactNode } from 'react';
+import { CELL_LABEL, GradientChart, type CellGradient } from '../charts/GradientChart';
+import { JacobianChart, type CellJacobian } from '../charts/JacobianChart';
+import { classifyNorm, formatNorm } from '../charts/logScale';
+import { CELL_KINDS, type CellKind } from '../engine/types';
+import { useVis, useVisStore } from '../state/context';
+import { Panel } from './Panel';
+import './panels.css';
+
+/** What the gradient did between the last token and the first, for the sentence under the chart. */
+export type GradientSummary =
+  | { kind: 'single'; text: string }
+  | { kind: 'ratio'; exponent: number; first: string; last: string; text: string }
+  | { kind: 'zero' | 'overflow' | 'noGradient'; first: string; last: string; text: string };
+
+function quote(token: string): string {
+  return `“${token}”`;
+}
+
+/**
+ * Compares ||dL/dh|| at the first token with the one at the last token: the power of ten of their
+ * ratio, rounded to the nearest integer, computed in log space so 1e-300 / 1e3 cannot underflow.
+ * `text` spells the power as 10^-9.
+ */
+export function gradientSummary(tokens: string[], dhNorm: ArrayLike<number>, padded: boolean[] = []): GradientSummary {
+  const T = Math.min(tokens.length, dhNorm.length);
+  if (T < 2) return { kind: 'single', text: 'With a single token there is no earlier token for the gradient to reach.' };
+  const first = quote(tokens[0]);
+  // A padded sentence ends in filler; say so, or "the one at “.”" reads like a typo.
+  const last = padded[T - 1] ? `the last token (padding ${quote(tokens[T - 1])})` : quote(tokens[T - 1]);
+  const a = dhNorm[0];
+  const b = dhNorm[T - 1];
+  if (classifyNorm(b) !== 'positive') {
+    const text =
+      classifyNorm(b) === 'zero'
+        ? `The loss sends no gradient into the last token ${last}, so there is nothing to follow back.`
+        : `The gradient already overflowed at the last token ${last}.`;
+    return { kind: classifyNorm(b) === 'zero' ? 'noGradient' : 'overflow', first, last, text };
+  }
+  if (classifyNorm(a) === 'zero') {
+    return {
+      kind: 'zero', first, last,
+      text: `No gradient reaches ${first} at all: on the way back from ${last} it shrank below the smallest number the computer can hold and became exactly 0.`,
+    };
+  }
+  if (classifyNorm(a) === 'overflow') {
+    return {
+      kind: 'overflow', first, last,
+      text: `The gradient overflowed on its way from ${last} back to ${first}: it grew past the largest number the computer can hold.`,
+    };
+  }
+  const exponent = Math.round(Math.log10(a) - Math.log10(b)) || 0;
+  let text: string;
+  if (exponent < 0) text = `The gradient reaching ${first} is 10^${exponent} of the one at ${last}.`;
+  else if (exponent === 0) text = `The gradient reaching ${first} is about as large as the one at ${last}.`;
+  else text = `The gradient reaching ${first} is 10^${exponent} times the one at ${last}: it grew on the way back.`;
+  return { kind: 'ratio', exponent, first, last, text };
+}
+
+/** The summary with 10^-9 drawn as a superscript. */
+function SummaryText({ summary }: { summary: GradientSummary }): ReactNode {
+  if (summary.kind !== 'ratio' || summary.exponent === 0) return summary.text;
+  const marker = `10^${summary.exponent}`;
+  const [before, after] = summary.text.split(marker);
+  return (
+    <>
+      {before}
+      10<sup>{String(summary.exponent).replace('-', '−')}</sup>
+      {after}
+    </>
+  );
+}
+
+function prefersReducedMotion(): boolean {
+  return typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+const NOTICE = (
+  <>
+    Read the gradient line from right to left: it starts at the last token, where the loss is, and each step back multiplies it by
+    that step&apos;s Jacobian. When those one-step norms stay below 1 (right chart), the plain RNN&apos;s gradient falls by orders
+    of magnitude and the first words barely learn anything; the LSTM&apos;s cell line, with forget gates near 1, keeps far more.
+  </>
+);
+
+export function GradientFlow() {
+  const store = useVisStore();
+  const cell = useVis((s) => s.cell);
+  const tokens = useVis((s) => s.tokens);
+  const padded = useVis((s) => s.padded);
+  const grads = useVis((s) => s.grads);
+  const jac = useVis((s) => s.jac);
+  const compare = useVis((s) => s.compare);
+  const compareResults = useVis((s) => s.compareResults);
+  const step = useVis((s) => s.step);
+  const hoverStep = useVis((s) => s.hover?.step ?? null);
+  const backwardPlay = useVis((s) => s.backwardPlay);
+  const unit = useVis((s) => s.unit);
+
+  const runs = useMemo(() => {
+    const cells: CellKind[] = compare ? CELL_KINDS.filter((c) => compareResults[c]) : [];
+    if (cells.length < 2) return { gradient: [{ cell, dhNorm: grads.dhNorm, dcNorm: grads.dcNorm }], jacobian: [{ cell, h: jac.h, c: jac.c }] };
+    return {
+      gradient: cells.map((c): CellGradient => ({ cell: c, dhNorm: compareResults[c]!.grads.dhNorm, dcNorm: compareResults[c]!.grads.dcNorm })),
+      jacobian: cells.map((c): CellJacobian => ({ cell: c, h: compareResults[c]!.jac.h, c: compareResults[c]!.jac.c })),
+    };
+  }, [cell, grads, jac, compare, compareResults]);
+
+  const summaries = runs.gradient.map((g) => ({ cell: g.cell, summary: gradientSummary(tokens, g.dhNorm, padded) }));
+  const comparing = runs.gradient.length > 1;
+  const T = tokens.length;
+  const { setStep, setHover, setCompare, startBackwardPlay, stopBackwardPlay } = store.getState();
+
+  const playing = backwardPlay !== null;
+  const onPlay = () => {
+    if (playing) stopBackwardPlay();
+    // Reduced motion: show where the gradient ends up at once instead of animating it there.
+    else if (prefersReducedMotion()) store.setState({ backwardPlay: 0 });
+    else startBackwardPlay();
+  };
+  const main = runs.gradient.find((g) => g.cell === cell) ?? runs.gradient[0];
+  let playStatus = '';
+  if (backwardPlay === 0 && T > 0) playStatus = `The gradient has reached the first token ${quote(tokens[0])}: ${formatNorm(main.dhNorm[0])}.`;
+  else if (playing && T > 0) playStatus = `Playing the gradient backward from ${quote(tokens[T - 1])}.`;
+
+  const onHoverStep = (t: number | null) => setHover(t === null ? null : { step: t, unit });
+
+  return (
+    <Panel title="Gradient flow" notice={NOTICE} className="panel-wide gradient-flow">
+      <div className="gradient-controls">
+        <label className="check">
+          <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.currentTarget.checked)} /> Compare RNN, LSTM and GRU
+        </label>
+        <button type="button" onClick={onPlay} aria-pressed={playing}>
+          {playing ? 'Stop gradient playback' : 'Play gradient backward'}
+        </button>
+      </div>
+      <div className="gradient-summary" aria-live="polite">
+        {comparing ? (
+          <ul>
+            {summaries.map(({ cell: c, summary }) => (
+              <li key={c}>
+                <strong>{CELL_LABEL[c]}:</strong> <SummaryText summary={summary} />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>
+            <SummaryText summary={summaries[0].summary} />
+          </p>
+        )}
+      </div>
+      <p className="visually-hidden" aria-live="polite">
+        {playStatus}
+      </p>
+      <div className="gradient-charts">
+        <div>
+          <h3>Gradient reaching each token</h3>
+          <GradientChart tokens={tokens} cells={runs.gradient} step={step} reached={backwardPlay} hoverStep={hoverStep}
+            onHoverStep={onHoverStep} onSelectStep={setStep} padded={padded} />
+        </div>
+        <div>
+          <h3>Why: one-step Jacobian norms</h3>
+          <JacobianChart tokens={tokens} cells={runs.jacobian} step={step} reached={backwardPlay} hoverStep={hoverStep}
+            onHoverStep={onHoverStep} onSelectStep={setStep} padded={padded} />
+        </div>
+      </div>
+    </Panel>
+  );
+}

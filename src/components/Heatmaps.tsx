@@ -1,0 +1,111 @@
+/**
+ * Heatmaps over time for h, c and every gate of the current cell: rows are units, columns tokens.
+ * Hovering shows the exact value; clicking selects that unit everywhere and jumps to that step.
+ */
+
+import { useId, useMemo } from 'react';
+import { Heatmap, type HeatCell } from '../charts/Heatmap';
+import { useWidth } from '../charts/useWidth';
+import type { ForwardTrace } from '../engine/types';
+import { useVis, useVisStore } from '../state/context';
+import { seriesOf, type SeriesRef } from '../state/selectors';
+import { Panel } from './Panel';
+
+function sourceOf(trace: ForwardTrace, ref: SeriesRef): Float64Array {
+  if (ref.source === 'h') return trace.h;
+  if (ref.source === 'c') return trace.c ?? new Float64Array(trace.T * trace.H);
+  return trace.gates;
+}
+
+/** Fixed domains so colours mean the same at every step; the cell state grows past 1, so its range follows the data. */
+function domainOf(trace: ForwardTrace, ref: SeriesRef): readonly [number, number] {
+  if (ref.kind === 'sequential') return [0, 1];
+  if (ref.source !== 'c' || !trace.c) return [-1, 1];
+  let m = 1;
+  for (const v of trace.c) if (Math.abs(v) > m) m = Math.abs(v);
+  const r = Math.ceil(m * 2) / 2;
+  return [-r, r];
+}
+
+const NOTICE = {
+  lstm:
+    'Each column is one token, each row one unit. Watch the forget gate f: dark cells are where a unit wipes its memory, bright ones where it keeps it. The input gate i lights up on the words the cell decides to write down.',
+  gru: 'Each column is one token, each row one unit. Where the update gate z is bright (near 1) the unit keeps its old value; where it is dark the unit takes the new candidate n.',
+  rnn: 'Each column is one token, each row one unit. A plain RNN has no gates: every word overwrites the whole hidden state, so old colours fade quickly.',
+} as const;
+
+export function Heatmaps() {
+  const trace = useVis((s) => s.trace);
+  const unit = useVis((s) => s.unit);
+  const store = useVisStore();
+  const series = useMemo(() => seriesOf(trace.cell, trace.H), [trace.cell, trace.H]);
+  return (
+    <Panel
+      title="Heatmaps over time"
+      className="panel-wide"
+      notice={NOTICE[trace.cell]}
+      actions={
+        <label className="inline-field">
+          Selected unit
+          <input
+            type="number"
+            min={0}
+            max={trace.H - 1}
+            step={1}
+            value={unit}
+            onChange={(e) => {
+              const v = e.currentTarget.valueAsNumber;
+              if (Number.isFinite(v)) store.getState().setUnit(v);
+            }}
+          />
+        </label>
+      }
+    >
+      <div className="heatmap-grid">
+        {series.map((ref) => (
+          <HeatmapRegion key={ref.key} refSeries={ref} trace={trace} />
+        ))}
+      </div>
+    </Panel>
+  );
+}
+
+/** One region per map; it alone subscribes to hover, step and unit so a hover re-renders only the overlays. */
+function HeatmapRegion({ refSeries, trace }: { refSeries: SeriesRef; trace: ForwardTrace }) {
+  const tokens = useVis((s) => s.tokens);
+  const padded = useVis((s) => s.padded);
+  const step = useVis((s) => s.step);
+  const unit = useVis((s) => s.unit);
+  const hover = useVis((s) => s.hover);
+  const store = useVisStore();
+  const [ref, width] = useWidth<HTMLElement>(320);
+  const values = sourceOf(trace, refSeries);
+  const domain = useMemo(() => domainOf(trace, refSeries), [trace, refSeries]);
+  const headingId = useId();
+  return (
+    <section ref={ref} className="heatmap-region" aria-labelledby={headingId}>
+      <h3 id={headingId}>{refSeries.name}</h3>
+      <Heatmap
+        name={refSeries.name}
+        values={values}
+        T={trace.T}
+        H={trace.H}
+        offset={refSeries.offset}
+        stride={refSeries.stride}
+        kind={refSeries.kind}
+        domain={domain}
+        tokens={tokens}
+        padded={padded}
+        step={step}
+        unit={unit}
+        hover={hover}
+        width={width}
+        onHover={(cell: HeatCell | null) => store.getState().setHover(cell)}
+        onSelect={(cell: HeatCell) => {
+          store.getState().setUnit(cell.unit);
+          store.getState().setStep(cell.step);
+        }}
+      />
+    </section>
+  );
+}

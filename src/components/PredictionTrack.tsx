@@ -1,0 +1,137 @@
+/**
+ * The head's probabilities after each prefix: one line per label, so a student sees the prediction
+ * turn at "not" or "but". A table gives the same numbers to screen readers.
+ */
+
+import { useMemo, useState } from 'react';
+import { LineChart, type LineSeries } from '../charts/LineChart';
+import { LABEL_DASHES, labelColor } from '../charts/theme';
+import { useWidth } from '../charts/useWidth';
+import type { ForwardTrace } from '../engine/types';
+import { useVis, useVisStore } from '../state/context';
+import { predictedAt, tokenText } from '../state/selectors';
+import { Panel } from './Panel';
+
+/**
+ * The steps where the prediction turns, in words: "after 'not' (step 4) it turns negative". A turn
+ * counts only once the new label is clearly ahead (60% for two labels), so a line wobbling around
+ * 50% is not read out as a string of flips.
+ */
+export function turningPoints(trace: ForwardTrace, tokens: readonly string[], labels: readonly string[]): string {
+  const K = trace.K;
+  const clear = Math.max(0.5, 1 / K + 0.1);
+  const name = (k: number) => labels[k] ?? `class ${k}`;
+  let current = predictedAt(trace, 0);
+  const turns: string[] = [];
+  for (let t = 1; t < trace.T; t++) {
+    const k = predictedAt(trace, t);
+    if (k !== current && trace.probsPerStep[t * K + k] >= clear) {
+      turns.push(`after ${tokenText(tokens[t])} (step ${t + 1}) it turns ${name(k)}`);
+      current = k;
+    }
+  }
+  const first = `The prediction starts as ${name(predictedAt(trace, 0))}`;
+  return turns.length === 0 ? `${first} and never clearly changes.` : `${first}; ${turns.join('; ')}.`;
+}
+
+const GENERIC_NOTICE = "Each point is the model's answer if the input stopped at that token. Look for the tokens where a line jumps: those are the ones the model has learned to care about.";
+
+/** Task-specific hints for the shipped tasks; any other model gets the generic one. */
+const TASK_NOTICE: Record<string, string> = {
+  sentiment:
+    "The line is the model's answer if the sentence stopped at that word. Look for the word where it jumps: a trained LSTM flips at “not” and again at “but”.",
+  'long-range':
+    'The first tokens decide the label; everything after is a distraction. A trained LSTM or GRU holds its answer to the end, while the plain RNN drifts back towards a guess.',
+  brackets: 'One line per nesting depth. Each “(” should hand the lead to the next depth up and each “)” back down: the model is counting.',
+};
+
+export function PredictionTrack() {
+  const trace = useVis((s) => s.trace);
+  const tokens = useVis((s) => s.tokens);
+  const padded = useVis((s) => s.padded);
+  const labels = useVis((s) => s.modelInfo.labels);
+  const step = useVis((s) => s.step);
+  const task = useVis((s) => s.modelInfo.task);
+  const trained = useVis((s) => s.modelInfo.trained);
+  const store = useVisStore();
+  const [ref, width] = useWidth<HTMLDivElement>(480);
+
+  const series: LineSeries[] = useMemo(() => {
+    const K = trace.K;
+    return Array.from({ length: K }, (_, k) => ({
+      key: String(k),
+      label: labels[k] ?? `class ${k}`,
+      values: Array.from({ length: trace.T }, (_, t) => trace.probsPerStep[t * K + k]),
+      color: labelColor(k),
+      dash: LABEL_DASHES[k % LABEL_DASHES.length],
+    }));
+  }, [trace, labels]);
+
+  return (
+    <Panel title="Prediction track" notice={trained ? (TASK_NOTICE[task] ?? GENERIC_NOTICE) : `${GENERIC_NOTICE} With random weights the jumps mean nothing yet.`}>
+      <div ref={ref} className="chart-box">
+        <ul className="series-legend" aria-label="Labels">
+          {series.map((s) => (
+            <li key={s.key}>
+              <svg width={26} height={10} aria-hidden="true">
+                <line x1={1} x2={25} y1={5} y2={5} stroke={s.color} strokeWidth={2.5} strokeDasharray={s.dash || undefined} />
+              </svg>
+              {s.label}
+            </li>
+          ))}
+        </ul>
+        <LineChart
+          label={`Probability of each label after each token. ${turningPoints(trace, tokens, labels)}`}
+          tokens={tokens}
+          padded={padded}
+          series={series}
+          step={step}
+          width={width}
+          yLabel="probability"
+          onSelectStep={(t) => store.getState().setStep(t)}
+        />
+        <p className="chart-summary">{turningPoints(trace, tokens, labels)}</p>
+        <ProbabilityTable trace={trace} tokens={tokens} labels={labels} step={step} />
+      </div>
+    </Panel>
+  );
+}
+
+function ProbabilityTable({ trace, tokens, labels, step }: { trace: ForwardTrace; tokens: readonly string[]; labels: readonly string[]; step: number }) {
+  const [open, setOpen] = useState(false);
+  const K = trace.K;
+  return (
+    <details className="values" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Show probabilities as a table</summary>
+      {open ? (
+        <div className="table-scroll">
+          <table>
+            <caption>Prediction after each token</caption>
+            <thead>
+              <tr>
+                <th scope="col">step</th>
+                <th scope="col">token</th>
+                {Array.from({ length: K }, (_, k) => (
+                  <th key={k} scope="col">
+                    {labels[k] ?? `class ${k}`}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.map((tok, t) => (
+                <tr key={t} className={t === step ? 'selected' : undefined} aria-current={t === step ? 'step' : undefined}>
+                  <td>{t + 1}</td>
+                  <th scope="row">{tok}</th>
+                  {Array.from({ length: K }, (_, k) => (
+                    <td key={k}>{(trace.probsPerStep[t * K + k] * 100).toFixed(1)}%</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </details>
+  );
+}

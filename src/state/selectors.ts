@@ -1,0 +1,74 @@
+/**
+ * Small derived values read by several views. Selectors return primitives or existing objects, so
+ * a component subscribed through one re-renders only when its answer changes.
+ */
+
+import { GATE_NAMES, type CellKind, type ForwardTrace } from '../engine/types';
+import type { VisState } from './store';
+
+/** The token at the current step as a student reads it (padding and spaces spelled out). */
+export function tokenText(token: string, padded = false): string {
+  if (padded) return `padding '${token}'`;
+  if (token === ' ') return 'space';
+  if (token === '\n') return 'newline';
+  return `'${token}'`;
+}
+
+/** Index of the most probable label after step t. */
+export function predictedAt(trace: ForwardTrace, t: number): number {
+  const K = trace.K;
+  let best = 0;
+  for (let k = 1; k < K; k++) if (trace.probsPerStep[t * K + k] > trace.probsPerStep[t * K + best]) best = k;
+  return best;
+}
+
+/** "Step 3 of 7: 'not'. Prediction: negative 71%." for the live region. */
+export function announcement(s: Pick<VisState, 'step' | 'tokens' | 'padded' | 'trace' | 'modelInfo'>): string {
+  const T = s.trace.T;
+  const t = Math.min(Math.max(0, s.step), T - 1);
+  const k = predictedAt(s.trace, t);
+  const p = s.trace.probsPerStep[t * s.trace.K + k];
+  const label = s.modelInfo.labels[k] ?? `class ${k}`;
+  return `Step ${t + 1} of ${T}: ${tokenText(s.tokens[t], s.padded[t])}. Prediction: ${label} ${Math.round(p * 100)}%.`;
+}
+
+export const selectT = (s: VisState): number => s.trace.T;
+export const selectH = (s: VisState): number => s.trace.H;
+
+/** Human names of what each heatmap shows; the region names tests and screen readers use. */
+export const SERIES_NAMES: Record<string, string> = {
+  h: 'Hidden state h',
+  c: 'Cell state c',
+  i: 'Input gate i',
+  f: 'Forget gate f',
+  g: 'Candidate g',
+  o: 'Output gate o',
+  r: 'Reset gate r',
+  z: 'Update gate z',
+  n: 'Candidate n',
+};
+
+export interface SeriesRef {
+  /** 'h', 'c' or a gate letter */
+  key: string;
+  name: string;
+  /** where the values live: trace field and the column offset within each T row */
+  source: 'h' | 'c' | 'gates';
+  offset: number;
+  stride: number;
+  /** sigmoid gates live in [0, 1]; states and tanh candidates in [-1, 1] */
+  kind: 'diverging' | 'sequential';
+}
+
+/** The series a cell has, in the order the heatmaps show them: h, c, then gates in GATE_NAMES order. */
+export function seriesOf(cell: CellKind, H: number): SeriesRef[] {
+  const out: SeriesRef[] = [{ key: 'h', name: SERIES_NAMES.h, source: 'h', offset: 0, stride: H, kind: 'diverging' }];
+  if (cell === 'lstm') out.push({ key: 'c', name: SERIES_NAMES.c, source: 'c', offset: 0, stride: H, kind: 'diverging' });
+  const gates = GATE_NAMES[cell];
+  gates.forEach((g, b) => {
+    const tanhGate = g === 'g' || g === 'n';
+    out.push({ key: g, name: SERIES_NAMES[g], source: 'gates', offset: b * H, stride: gates.length * H, kind: tanhGate ? 'diverging' : 'sequential' });
+  });
+  return out;
+}
+

@@ -1,0 +1,724 @@
+/**
+ * One visualizer's state: the settings a URL can carry, the data derived from them once per change
+ * (model, tokens, forward trace, gradients, Jacobian norms), and the transient view state (hover,
+ * playback). A framework-free zustand store; React reads it through src/state/context.tsx.
+ *
+ * The expensive derivation runs in exactly one place, `recompute`, and only when one of its inputs
+ * (sentence, cell, model, knobs, padding, seed, compare, loaded models) changed. Stepping, hovering
+ * and selecting a unit never touch the engine.
+ */
+
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { backward } from '../engine/backward';
+import { forward } from '../engine/forward';
+import { withKnobs } from '../engine/init';
+import { jacobianNorms } from '../engine/jacobian';
+import { tokenize } from '../engine/tokenizer';
+import {
+  CELL_KINDS,
+  type BackwardResult,
+  type CellKind,
+  type ForwardTrace,
+  type JacobianNorms,
+  type Model,
+  type ModelParams,
+} from '../engine/types';
+import {
+  BUILTIN_SENTENCE,
+  RANDOM_TASK,
+  errorText,
+  loadIndex,
+  loadModelFile,
+  randomModel,
+  taskIds,
+  type FetchText,
+  type ModelEntry,
+} from './models';
+
+export type PanelId = 'diagram' | 'heatmaps' | 'prediction' | 'gradient' | 'equations' | 'knobs';
+export const ALL_PANELS: readonly PanelId[] = ['diagram', 'heatmaps', 'prediction', 'gradient', 'equations', 'knobs'];
+
+export type ColorBy = 'none' | 'unit' | 'saliency';
+export const COLOR_BY: readonly ColorBy[] = ['none', 'unit', 'saliency'];
+
+export interface Settings {
+  sentence: string;
+  cell: CellKind;
+  /** task id, e.g. 'sentiment', or 'random' */
+  model: string;
+  /** 0-based current token */
+  step: number;
+  /** selected hidden unit */
+  unit: number;
+  recurrentScale: number;
+  forgetBias: number;
+  /** pad the sentence to at least this many tokens, 0 = off */
+  padTo: number;
+  seed: number;
+  panels: PanelId[];
+  compare: boolean;
+  colorBy: ColorBy;
+}
+
+/** Allowed ranges of the numeric settings; the URL codec and the knobs use the same table. */
+export const LIMITS = {
+  recurrentScale: { min: 0, max: 4 },
+  forgetBias: { min: -10, max: 10 },
+  padTo: { min: 0, max: 200 },
+  seed: { min: 0, max: 2 ** 31 - 1 },
+  step: { min: 0, max: 100_000 },
+  unit: { min: 0, max: 100_000 },
+} as const;
+
+/** Longest sentence (in tokens, before padding) the visualizer runs; longer text is cut. */
+export const MAX_VIEW_TOKENS = 200;
+
+export const DEFAULT_SETTINGS: Settings = {
+  sentence: BUILTIN_SENTENCE,
+  cell: 'lstm',
+  model: 'sentiment',
+  step: 0,
+  unit: 0,
+  recurrentScale: 1,
+  forgetBias: 0,
+  padTo: 0,
+  seed: 1,
+  panels: [...ALL_PANELS],
+  compare: false,
+  colorBy: 'unit',
+};
+
+export type KnobName = 'recurrentScale' | 'forgetBias' | 'padTo' | 'seed';
+
+export interface ModelInfo {
+  /** catalogue entry id, or 'random' */
+  id: string;
+  /** the task the settings asked for ('random' for the built-in model) */
+  task: string;
+  /** what the page shows next to the picker, e.g. "sentiment LSTM, trained (test accuracy 97%)" */
+  label: string;
+  trained: boolean;
+  cell: CellKind;
+  H: number;
+  labels: string[];
+  description: string;
+  testAccuracy: number | null;
+}
+
+/** The run of one cell over the sentence, as used for compare mode. */
+export interface CellRun {
+  modelInfo: ModelInfo;
+  tokens: string[];
+  padded: boolean[];
+  trace: ForwardTrace;
+  grads: BackwardResult;
+  jac: JacobianNorms;
+}
+
+export interface Library {
+  /** idle: no loader (tests, embeds); loading: index.json on its way; ready: index known (maybe empty) */
+  status: 'idle' | 'loading' | 'ready';
+  entries: ModelEntry[];
+  tasks: string[];
+  problems: string[];
+}
+
+/** Everything `recompute` produces. */
+export interface Derived {
+  modelInfo: ModelInfo;
+  /** the model's parameters after the knobs */
+  params: ModelParams;
+  tokens: string[];
+  unknown: boolean[];
+  /** true at the steps that are padding added by padTo */
+  padded: boolean[];
+  trace: ForwardTrace;
+  /** target = the predicted label at the last token */
+  grads: BackwardResult;
+  jac: JacobianNorms;
+  /** filled for all three cells when compare is on (the current cell's entry reuses the main run) */
+  compareResults: Partial<Record<CellKind, CellRun>>;
+  /** a problem with the input the student should see (empty sentence, failed model) */
+  error: string | null;
+  /** informational: which model is shown and why (loading, missing cell, random fallback) */
+  notice: string | null;
+  /** false while `jac` (and compare mode's) hold the quick estimate that is about to be refined */
+  jacPrecise: boolean;
+}
+
+export interface VisActions {
+  setSentence(sentence: string): void;
+  setStep(step: number): void;
+  stepBy(delta: number): void;
+  setUnit(unit: number): void;
+  setCell(cell: CellKind): void;
+  setModel(task: string): void;
+  setKnob(name: KnobName, value: number): void;
+  setHover(hover: { step: number; unit: number } | null): void;
+  togglePlay(): void;
+  setPlaySpeed(stepsPerSecond: number): void;
+  setPanels(panels: PanelId[]): void;
+  setCompare(compare: boolean): void;
+  setColorBy(colorBy: ColorBy): void;
+  /** back to the first step, playback stopped */
+  reset(): void;
+  startBackwardPlay(): void;
+  stopBackwardPlay(): void;
+  /** Applies many settings at once (URL restore) with one recompute. */
+  applySettings(settings: Partial<Settings>, urlProblems?: string[]): void;
+  /** Stops timers; call when the visualizer unmounts. */
+  dispose(): void;
+}
+
+export interface VisState extends Settings, Derived, VisActions {
+  hover: { step: number; unit: number } | null;
+  playing: boolean;
+  /** steps per second while playing */
+  playSpeed: number;
+  /** the step the animated gradient has reached, null when not animating */
+  backwardPlay: number | null;
+  library: Library;
+  /** problems found while reading the URL hash, shown once to the student */
+  urlProblems: string[];
+}
+
+/** The engine functions the store calls; injectable so tests can count calls. */
+export interface Engine {
+  forward: typeof forward;
+  backward: typeof backward;
+  jacobianNorms: typeof jacobianNorms;
+}
+
+export interface VisStoreOptions {
+  engine?: Engine;
+  /** When given, the store loads models/index.json and the model files through it. */
+  fetchText?: FetchText;
+  /**
+   * When set, recomputation uses quick Jacobian norms and refines them this many ms after the
+   * inputs stop changing (the app sets it so typing and dragging stay within a frame).
+   * Unset: precise norms at once.
+   */
+  refineJacobianMs?: number;
+}
+
+export const CELL_LABEL: Record<CellKind, string> = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' };
+
+/**
+ * Power-iteration budgets for the Jacobian norms. The precise one is close to the engine's default
+ * but costs 30-120 ms at T=64, H=64, far over a frame, so an interactive store (refineJacobianMs set)
+ * first shows a quick estimate (a lower bound, a few per cent off on the log axis it is drawn on)
+ * and replaces it with the precise one once the input has been still for a moment.
+ */
+export const JACOBIAN_PRECISE = { tol: 1e-8, maxIter: 200 } as const;
+export const JACOBIAN_QUICK = { tol: 1e-3, maxIter: 4 } as const;
+
+const DEFAULT_ENGINE: Engine = { forward, backward, jacobianNorms };
+
+export function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+function clampInt(v: number, lo: number, hi: number): number {
+  return clamp(Math.round(Number.isFinite(v) ? v : lo), lo, hi);
+}
+
+/** The inputs of `recompute`; a change of any of them (and only them) reruns the engine. */
+type DeriveInputs = Pick<Settings, 'sentence' | 'cell' | 'model' | 'recurrentScale' | 'forgetBias' | 'padTo' | 'seed' | 'compare'>;
+
+function inputsKey(s: DeriveInputs, libraryVersion: number): string {
+  return JSON.stringify([s.sentence, s.cell, s.model, s.recurrentScale, s.forgetBias, s.padTo, s.seed, s.compare, libraryVersion]);
+}
+
+interface Resolved {
+  model: Model;
+  info: ModelInfo;
+  notice: string | null;
+}
+
+type Loaded = { state: 'loading' } | { state: 'ok'; model: Model } | { state: 'failed'; message: string };
+
+function percent(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+/** A run kept for reuse; `precise` is false while its Jacobian norms are the quick estimate. */
+type CachedRun = ReturnType<typeof runCell> & { precise: boolean };
+
+/** Runs one model over the sentence: tokens, padding, knobs, forward, backward, Jacobian norms. */
+function runCell(
+  model: Model,
+  sentence: string,
+  knobs: { recurrentScale: number; forgetBias: number; padTo: number },
+  engine: Engine,
+  target: number | null,
+  jacOptions: { tol: number; maxIter: number },
+): { tokens: string[]; unknown: boolean[]; padded: boolean[]; params: ModelParams; trace: ForwardTrace; grads: BackwardResult; jac: JacobianNorms; error: string | null } {
+  const spec = model.tokenizer;
+  const tok = tokenize(sentence, spec, MAX_VIEW_TOKENS);
+  const tokens = [...tok.tokens];
+  const unknown = [...tok.unknown];
+  const padded = tokens.map(() => false);
+  const ids = Array.from(tok.ids);
+  let error: string | null = null;
+  if (tok.truncated) error = `Only the first ${MAX_VIEW_TOKENS} tokens are shown.`;
+
+  // Padding uses "." when the vocabulary has it (it reads as filler), else the unknown-word token.
+  const dot = spec.vocab.indexOf('.');
+  const padId = dot >= 0 ? dot : spec.vocab.indexOf(spec.unk);
+  const padToken = dot >= 0 ? '.' : spec.unk;
+  const padTo = Math.max(knobs.padTo, tokens.length === 0 ? 1 : 0);
+  if (tokens.length === 0) error = 'The sentence is empty: type at least one word to see the model read it.';
+  while (tokens.length < padTo) {
+    tokens.push(padToken);
+    unknown.push(false);
+    padded.push(true);
+    ids.push(padId);
+  }
+
+  const params = withKnobs(model.params, { recurrentScale: knobs.recurrentScale, forgetBias: knobs.forgetBias });
+  const trace = engine.forward(params, ids);
+  const t = target !== null && target < trace.K ? target : trace.predicted;
+  const grads = engine.backward(params, trace, t);
+  const jac = engine.jacobianNorms(params, trace, jacOptions);
+  return { tokens, unknown, padded, params, trace, grads, jac, error };
+}
+
+/**
+ * Creates one visualizer's store. `initial` settings override the defaults (a URL hash, an embed's
+ * attributes); options inject the engine (tests) and the model loader (the app).
+ */
+export function createVisStore(initial: Partial<Settings> = {}, options: VisStoreOptions = {}): StoreApi<VisState> {
+  const engine = options.engine ?? DEFAULT_ENGINE;
+  const fetchText = options.fetchText;
+
+  const loaded = new Map<string, Loaded>();
+  const randomCache = new Map<string, Model>();
+  let libraryVersion = 0;
+  let lastKey = '';
+  // A step/unit asked for by the URL before the model that gives it meaning has loaded.
+  let wanted: { step: number; unit: number } | null = null;
+  // Until the student types, the sentence follows the chosen task's example sentence.
+  let sentenceTouched = initial.sentence !== undefined;
+  let playTimer: ReturnType<typeof setInterval> | null = null;
+  let backTimer: ReturnType<typeof setInterval> | null = null;
+
+  function cachedRandom(cell: CellKind, seed: number, like?: { id: string; model: Model }): Model {
+    const key = `${cell}|${seed}|${like?.id ?? 'builtin'}`;
+    let m = randomCache.get(key);
+    if (!m) {
+      m = randomModel(cell, seed, like?.model);
+      randomCache.set(key, m);
+    }
+    return m;
+  }
+
+  function randomInfo(cell: CellKind, task: string, model: Model): ModelInfo {
+    return {
+      id: RANDOM_TASK,
+      task,
+      label: 'random weights (untrained)',
+      trained: false,
+      cell,
+      H: model.params.hiddenSize,
+      labels: model.labels,
+      description: 'Seeded random weights: the gates move, but nothing has been learned.',
+      testAccuracy: null,
+    };
+  }
+
+  /** Picks the model for (task, cell): the trained one if loaded, else labelled random weights. */
+  function resolveModel(task: string, cell: CellKind, seed: number, library: Library): Resolved {
+    const builtin = (notice: string | null): Resolved => {
+      const model = cachedRandom(cell, seed);
+      return { model, info: randomInfo(cell, task, model), notice };
+    };
+    if (task === RANDOM_TASK) return builtin(null);
+    if (library.status === 'idle') return builtin(null);
+    if (library.status === 'loading') return builtin('Loading the trained models; showing random weights until they arrive.');
+    const entries = library.entries.filter((e) => e.task === task);
+    if (entries.length === 0) {
+      return builtin(
+        library.entries.length === 0
+          ? 'No trained models are available, so the model has seeded random weights.'
+          : `There is no trained model for "${task}"; showing random weights.`,
+      );
+    }
+    const sibling = entries
+      .map((e) => ({ id: e.id, l: loaded.get(e.id) }))
+      .find((x): x is { id: string; l: { state: 'ok'; model: Model } } => x.l?.state === 'ok');
+    const like = sibling ? { id: sibling.id, model: sibling.l.model } : undefined;
+    const entry = entries.find((e) => e.cell === cell);
+    const stand = (notice: string): Resolved => {
+      const model = cachedRandom(cell, seed, like);
+      return { model, info: randomInfo(cell, task, model), notice };
+    };
+    if (!entry) {
+      return stand(`There is no trained ${CELL_LABEL[cell]} for "${task}"; this ${CELL_LABEL[cell]} has random weights with the same vocabulary and sizes.`);
+    }
+    const l = loaded.get(entry.id);
+    if (!l || l.state === 'loading') return stand(`Loading the trained ${CELL_LABEL[cell]}; showing random weights until it arrives.`);
+    if (l.state === 'failed') return stand(`The trained ${CELL_LABEL[cell]} could not be loaded (${l.message}); showing random weights.`);
+    const acc = entry.testAccuracy !== null ? `, test accuracy ${percent(entry.testAccuracy > 1 ? entry.testAccuracy / 100 : entry.testAccuracy)}` : '';
+    return {
+      model: l.model,
+      info: {
+        id: entry.id,
+        task,
+        label: `${task} ${CELL_LABEL[cell]}, trained${acc}`,
+        trained: true,
+        cell,
+        H: l.model.params.hiddenSize,
+        labels: l.model.labels,
+        description: entry.description,
+        testAccuracy: entry.testAccuracy,
+      },
+      notice: null,
+    };
+  }
+
+  // The last few cell runs, so toggling compare or switching cells in compare mode reuses them.
+  const jacOptions = options.refineJacobianMs !== undefined ? JACOBIAN_QUICK : JACOBIAN_PRECISE;
+  let refineTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function cachedRun(model: Model, s: DeriveInputs, target: number | null): CachedRun {
+    const key = JSON.stringify([s.sentence, s.recurrentScale, s.forgetBias, s.padTo, target]);
+    const byModel = runCacheFor(model);
+    let run = byModel.get(key);
+    if (!run) {
+      run = { ...runCell(model, s.sentence, s, engine, target, jacOptions), precise: jacOptions === JACOBIAN_PRECISE };
+      byModel.set(key, run);
+    }
+    return run;
+  }
+
+  /** Replaces quick Jacobian norms by precise ones, in the cached runs and in the state. */
+  function refineJacobians(): void {
+    refineTimer = null;
+    const s = get();
+    const runs = new Map<CachedRun, JacobianNorms>();
+    for (const run of [lastMainRun, ...lastCompareRuns.values()]) {
+      if (!run || run.precise || runs.has(run)) continue;
+      run.jac = engine.jacobianNorms(run.params, run.trace, JACOBIAN_PRECISE);
+      run.precise = true;
+      runs.set(run, run.jac);
+    }
+    if (runs.size === 0) return;
+    const compareResults: Partial<Record<CellKind, CellRun>> = {};
+    for (const [cell, run] of lastCompareRuns) {
+      const prev = s.compareResults[cell];
+      if (prev) compareResults[cell] = { ...prev, jac: run.jac };
+    }
+    set({ jac: lastMainRun ? lastMainRun.jac : s.jac, compareResults, jacPrecise: true });
+  }
+
+  function scheduleRefine(): void {
+    if (refineTimer !== null) clearTimeout(refineTimer);
+    refineTimer = null;
+    if (options.refineJacobianMs === undefined) return;
+    refineTimer = setTimeout(refineJacobians, options.refineJacobianMs);
+  }
+
+  // One small map per model object; models are few (3 cells x loaded tasks + random stand-ins).
+  const runMaps = new WeakMap<Model, Map<string, CachedRun>>();
+  let lastMainRun: CachedRun | null = null;
+  const lastCompareRuns = new Map<CellKind, CachedRun>();
+  function runCacheFor(model: Model): Map<string, CachedRun> {
+    let m = runMaps.get(model);
+    if (!m) {
+      m = new Map();
+      runMaps.set(model, m);
+    }
+    // Only the latest inputs matter; older entries would only hold memory.
+    if (m.size > 2) m.delete(m.keys().next().value as string);
+    return m;
+  }
+
+  /** The one expensive derivation. Pure apart from the caches it reads and the runs it remembers for refining. */
+  function derive(s: DeriveInputs, library: Library): Derived {
+    let resolved = resolveModel(s.model, s.cell, s.seed, library);
+    let run: CachedRun;
+    let failure: string | null = null;
+    try {
+      run = cachedRun(resolved.model, s, null);
+    } catch (err) {
+      // A broken model file must not take the page down: fall back to the built-in random model.
+      failure = `The model could not run on this sentence (${errorText(err)}); showing random weights instead.`;
+      const model = cachedRandom(s.cell, s.seed);
+      resolved = { model, info: randomInfo(s.cell, s.model, model), notice: resolved.notice };
+      run = cachedRun(model, s, null);
+    }
+    lastMainRun = run;
+    lastCompareRuns.clear();
+    const main: CellRun = { modelInfo: resolved.info, tokens: run.tokens, padded: run.padded, trace: run.trace, grads: run.grads, jac: run.jac };
+    const compareResults: Partial<Record<CellKind, CellRun>> = {};
+    if (s.compare) {
+      for (const cell of CELL_KINDS) {
+        if (cell === s.cell) {
+          compareResults[cell] = main;
+          lastCompareRuns.set(cell, run);
+          continue;
+        }
+        try {
+          const r = resolveModel(s.model, cell, s.seed, library);
+          // The same loss for every cell: the main model's predicted label (same task, same labels).
+          const other = cachedRun(r.model, s, run.grads.target);
+          lastCompareRuns.set(cell, other);
+          compareResults[cell] = { modelInfo: r.info, tokens: other.tokens, padded: other.padded, trace: other.trace, grads: other.grads, jac: other.jac };
+        } catch {
+          // A cell that cannot run is left out of the comparison rather than failing the view.
+        }
+      }
+    }
+    const precise = run.precise && [...lastCompareRuns.values()].every((r) => r.precise);
+    if (!precise) scheduleRefine();
+    return {
+      modelInfo: resolved.info,
+      params: run.params,
+      tokens: run.tokens,
+      unknown: run.unknown,
+      padded: run.padded,
+      trace: run.trace,
+      grads: run.grads,
+      jac: run.jac,
+      compareResults,
+      error: failure ?? run.error,
+      notice: resolved.notice,
+      jacPrecise: precise,
+    };
+  }
+
+  function stopPlayTimer(): void {
+    if (playTimer !== null) clearInterval(playTimer);
+    playTimer = null;
+  }
+
+  function stopBackTimer(): void {
+    if (backTimer !== null) clearInterval(backTimer);
+    backTimer = null;
+  }
+
+  const initialSettings: Settings = { ...DEFAULT_SETTINGS, ...initial, panels: [...(initial.panels ?? DEFAULT_SETTINGS.panels)] };
+  if (initial.step !== undefined || initial.unit !== undefined) wanted = { step: initialSettings.step, unit: initialSettings.unit };
+  const initialLibrary: Library = { status: fetchText ? 'loading' : 'idle', entries: [], tasks: [], problems: [] };
+
+  // The store is created below; these helpers only run after that.
+  const get = (): VisState => store.getState();
+  const set = (partial: Partial<VisState>): void => store.setState(partial);
+
+  /**
+   * Reruns the engine when an input changed, then clamps step and unit into the new ranges.
+   * `patch` is merged first so a settings change and its derived data land in one update.
+   */
+  function recompute(patch: Partial<VisState> = {}): void {
+    const next = { ...get(), ...patch };
+    const key = inputsKey(next, libraryVersion);
+    if (key === lastKey) {
+      set({ ...patch, ...clampView(next, next.trace.T, next.trace.H) });
+      return;
+    }
+    lastKey = key;
+    const derived = derive(next, next.library);
+    stopBackTimer();
+    const T = derived.trace.T;
+    const view = clampView(next, T, derived.trace.H);
+    const stillPlaying = next.playing && (view.step ?? 0) < T - 1;
+    if (!stillPlaying) stopPlayTimer();
+    set({ ...patch, ...derived, ...view, playing: stillPlaying, backwardPlay: null, hover: null });
+  }
+
+  /** Step and unit clamped to [0, T-1] and [0, H-1], preferring a pending URL request. */
+  function clampView(next: Pick<VisState, 'step' | 'unit'>, T: number, H: number): Pick<VisState, 'step' | 'unit'> {
+    return {
+      step: clampInt(wanted?.step ?? next.step, 0, Math.max(0, T - 1)),
+      unit: clampInt(wanted?.unit ?? next.unit, 0, Math.max(0, H - 1)),
+    };
+  }
+
+  /** Starts loading every model file of `task` that is not loaded yet; each arrival recomputes. */
+  function loadTask(task: string): void {
+    if (!fetchText) return;
+    const lib = get().library;
+    if (lib.status !== 'ready') return;
+    for (const entry of lib.entries) {
+      if (entry.task !== task || loaded.has(entry.id)) continue;
+      loaded.set(entry.id, { state: 'loading' });
+      loadModelFile(entry, fetchText)
+        .then(
+          (model) => loaded.set(entry.id, { state: 'ok', model }),
+          (err: unknown) => loaded.set(entry.id, { state: 'failed', message: errorText(err) }),
+        )
+        .finally(() => {
+          libraryVersion++;
+          recompute();
+        });
+    }
+  }
+
+  function exampleSentence(task: string): string | null {
+    const found = get().library.entries.find((e) => e.task === task && e.sentence !== '');
+    return found ? found.sentence : null;
+  }
+
+  function advance(): void {
+    const s = get();
+    if (s.step >= s.trace.T - 1) {
+      stopPlayTimer();
+      set({ playing: false });
+    } else {
+      set({ step: s.step + 1 });
+    }
+  }
+
+  function startPlayTimer(stepsPerSecond: number): void {
+    stopPlayTimer();
+    playTimer = setInterval(advance, 1000 / stepsPerSecond);
+  }
+
+  const actions: VisActions = {
+    setSentence(sentence) {
+      if (sentence === get().sentence) return;
+      sentenceTouched = true;
+      wanted = null;
+      recompute({ sentence });
+    },
+    setStep(step) {
+      wanted = null;
+      const next = clampInt(step, 0, Math.max(0, get().trace.T - 1));
+      if (next !== get().step) set({ step: next });
+    },
+    stepBy(delta) {
+      actions.setStep(get().step + delta);
+    },
+    setUnit(unit) {
+      const next = clampInt(unit, 0, Math.max(0, get().trace.H - 1));
+      if (wanted) wanted = { ...wanted, unit: next };
+      if (next !== get().unit) set({ unit: next });
+    },
+    setCell(cell) {
+      if (cell === get().cell || !CELL_KINDS.includes(cell)) return;
+      wanted = null;
+      recompute({ cell });
+    },
+    setModel(task) {
+      if (task === get().model) return;
+      wanted = null;
+      const example = exampleSentence(task);
+      // A new task usually has another vocabulary (or reads characters): show its example sentence.
+      const patch: Partial<VisState> = example !== null ? { model: task, sentence: example, step: 0 } : { model: task };
+      recompute(patch);
+      loadTask(task);
+    },
+    setKnob(name, value) {
+      const lim = LIMITS[name];
+      const integer = name === 'padTo' || name === 'seed';
+      if (!Number.isFinite(value)) return;
+      const v = integer ? clampInt(value, lim.min, lim.max) : clamp(value, lim.min, lim.max);
+      if (v === get()[name]) return;
+      recompute({ [name]: v });
+    },
+    setHover(hover) {
+      const cur = get().hover;
+      if (hover === cur) return;
+      if (hover && cur && hover.step === cur.step && hover.unit === cur.unit) return;
+      set({ hover });
+    },
+    togglePlay() {
+      const s = get();
+      if (s.playing) {
+        stopPlayTimer();
+        set({ playing: false });
+        return;
+      }
+      wanted = null;
+      // Pressing Play at the end starts over, which is what a student expects.
+      set({ playing: true, step: s.step >= s.trace.T - 1 ? 0 : s.step });
+      startPlayTimer(s.playSpeed);
+    },
+    setPlaySpeed(stepsPerSecond) {
+      if (!Number.isFinite(stepsPerSecond) || stepsPerSecond <= 0) return;
+      set({ playSpeed: stepsPerSecond });
+      if (get().playing) startPlayTimer(stepsPerSecond);
+    },
+    setPanels(panels) {
+      set({ panels: ALL_PANELS.filter((p) => panels.includes(p)) });
+    },
+    setCompare(compare) {
+      if (compare === get().compare) return;
+      recompute({ compare });
+    },
+    setColorBy(colorBy) {
+      if (COLOR_BY.includes(colorBy)) set({ colorBy });
+    },
+    reset() {
+      wanted = null;
+      stopPlayTimer();
+      stopBackTimer();
+      set({ step: 0, playing: false, backwardPlay: null, hover: null });
+    },
+    startBackwardPlay() {
+      stopBackTimer();
+      set({ backwardPlay: get().trace.T - 1 });
+      backTimer = setInterval(() => {
+        const b = get().backwardPlay;
+        if (b === null || b <= 0) {
+          stopBackTimer();
+          set({ backwardPlay: null });
+        } else {
+          set({ backwardPlay: b - 1 });
+        }
+      }, Math.max(60, 1000 / (get().playSpeed * 2)));
+    },
+    stopBackwardPlay() {
+      stopBackTimer();
+      set({ backwardPlay: null });
+    },
+    applySettings(settings, urlProblems = []) {
+      const patch: Partial<VisState> = { urlProblems };
+      for (const [k, v] of Object.entries(settings)) {
+        if (v !== undefined) (patch as Record<string, unknown>)[k] = v;
+      }
+      if (patch.panels) patch.panels = ALL_PANELS.filter((p) => patch.panels!.includes(p));
+      if (settings.sentence !== undefined) sentenceTouched = true;
+      wanted = { step: patch.step ?? get().step, unit: patch.unit ?? get().unit };
+      stopPlayTimer();
+      recompute({ ...patch, playing: false });
+      loadTask(get().model);
+    },
+    dispose() {
+      stopPlayTimer();
+      stopBackTimer();
+      if (refineTimer !== null) clearTimeout(refineTimer);
+      refineTimer = null;
+    },
+  };
+
+  lastKey = inputsKey(initialSettings, libraryVersion);
+  const derived0 = derive(initialSettings, initialLibrary);
+  const store: StoreApi<VisState> = createStore<VisState>()(() => ({
+    ...initialSettings,
+    ...derived0,
+    ...clampView(initialSettings, derived0.trace.T, derived0.trace.H),
+    hover: null,
+    playing: false,
+    playSpeed: 2,
+    backwardPlay: null,
+    library: initialLibrary,
+    urlProblems: [],
+    ...actions,
+  }));
+
+  if (fetchText) {
+    void loadIndex(fetchText).then(({ entries, problems }) => {
+      libraryVersion++;
+      const patch: Partial<VisState> = { library: { status: 'ready', entries, tasks: taskIds(entries), problems } };
+      if (!sentenceTouched) {
+        const example = entries.find((e) => e.task === get().model && e.sentence !== '');
+        if (example) patch.sentence = example.sentence;
+      }
+      recompute(patch);
+      loadTask(get().model);
+    });
+  }
+
+  return store;
+}
