@@ -25,6 +25,9 @@ export type FetchText = (url: string) => Promise<string>;
 /** The task id that means "no trained model, seeded random weights". */
 export const RANDOM_TASK = 'random';
 
+/** The task id of a model the user brought (a loaded file, a `model=` path, or live training). */
+export const USER_TASK = 'user';
+
 export const INDEX_URL = './models/index.json';
 
 /** Sizes of the random fallback model: small enough to read, big enough to show structure. */

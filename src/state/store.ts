@@ -26,6 +26,7 @@ import {
 import {
   BUILTIN_SENTENCE,
   RANDOM_TASK,
+  USER_TASK,
   errorText,
   loadIndex,
   loadModelFile,
@@ -166,8 +167,21 @@ export interface VisActions {
   stopBackwardPlay(): void;
   /** Applies many settings at once (URL restore) with one recompute. */
   applySettings(settings: Partial<Settings>, urlProblems?: string[]): void;
+  /**
+   * Shows a model the user brought (a loaded file, a `model=` path, live training): switches the
+   * model setting to USER_TASK and the cell to the model's, keeps the sentence. Calling it again
+   * (e.g. with newer trained weights) replaces the model and recomputes.
+   */
+  loadUserModel(model: Model, meta: UserModelMeta): void;
   /** Stops timers; call when the visualizer unmounts. */
   dispose(): void;
+}
+
+/** Where a user model came from, for its label. */
+export interface UserModelMeta {
+  /** e.g. "my-lstm.json" or "training step 120" */
+  label: string;
+  source: 'file' | 'url' | 'training';
 }
 
 export interface VisState extends Settings, Derived, VisActions {
@@ -294,6 +308,7 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
   const loaded = new Map<string, Loaded>();
   const randomCache = new Map<string, Model>();
   let libraryVersion = 0;
+  let userModel: { model: Model; meta: UserModelMeta } | null = null;
   let lastKey = '';
   // A step/unit asked for by the URL before the model that gives it meaning has loaded.
   let wanted: { step: number; unit: number } | null = null;
@@ -333,6 +348,33 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
       return { model, info: randomInfo(cell, task, model), notice };
     };
     if (task === RANDOM_TASK) return builtin(null);
+    if (task === USER_TASK) {
+      if (!userModel) return builtin('The loaded model is not available any more (it is not kept across reloads); showing random weights.');
+      const um = userModel;
+      if (um.model.params.cell !== cell) {
+        const model = cachedRandom(cell, seed, { id: `user:${libraryVersion}`, model: um.model });
+        return {
+          model,
+          info: randomInfo(cell, task, model),
+          notice: `Your model is ${CELL_LABEL[um.model.params.cell]}; this ${CELL_LABEL[cell]} has random weights with its vocabulary and sizes.`,
+        };
+      }
+      return {
+        model: um.model,
+        info: {
+          id: USER_TASK,
+          task,
+          label: `${um.meta.label} (${CELL_LABEL[cell]}, ${um.meta.source === 'training' ? 'training' : 'your model'})`,
+          trained: true,
+          cell,
+          H: um.model.params.hiddenSize,
+          labels: um.model.labels,
+          description: um.model.name ?? um.meta.label,
+          testAccuracy: null,
+        },
+        notice: null,
+      };
+    }
     if (library.status === 'idle') return builtin(null);
     if (library.status === 'loading') return builtin('Loading the trained models; showing random weights until they arrive.');
     const entries = library.entries.filter((e) => e.task === task);
@@ -683,6 +725,13 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
       stopPlayTimer();
       recompute({ ...patch, playing: false });
       loadTask(get().model);
+    },
+    loadUserModel(model, meta) {
+      userModel = { model, meta };
+      // The version is part of the recompute key and of the stand-in cache key.
+      libraryVersion++;
+      wanted = null;
+      recompute({ model: USER_TASK, cell: model.params.cell });
     },
     dispose() {
       stopPlayTimer();
