@@ -3,7 +3,15 @@ export * from './types';
 export { createRng, type Rng } from './random';
 export { forward, softmaxInto, checkIds } from './forward';
 export { backward, zeroGrads } from './backward';
-export { jacobianNorms, stepJacobian, spectralNorm, type JacobianOptions } from './jacobian';
+export {
+  jacobianNorms,
+  stepJacobian,
+  spectralNorm,
+  createLanczosWork,
+  largestTridiagonalEigenvalue,
+  type JacobianOptions,
+  type LanczosWork,
+} from './jacobian';
 export { initParams, withKnobs, cloneParams, type InitOptions, type Knobs } from './init';
 export { createAdam, type Adam, type AdamOptions } from './adam';
 export { sigmoid } from './activations';

@@ -2,8 +2,7 @@
  * One-step Jacobian norms, the "why" of vanishing gradients: dL/dh_{t-1} = J_t^T dL/dh_t, so the
  * gradient reaching step t is bounded by the product of ||J|| over the steps in between.
  *
- * Norm: the spectral norm (largest singular value), by power iteration on J^T J, warm-started from
- * the previous step's vector and run until the estimate changes by less than `tol` (relative).
+ * Norm: the spectral norm (largest singular value), by Lanczos iteration on J^T J (see spectralNorm).
  * For lstm, J_h = partial dh_t/dh_{t-1} with c_{t-1} held fixed, and J_c = partial dc_t/dc_{t-1}
  * with h_{t-1} held fixed = diag(f_t), whose spectral norm is max_j |f_t[j]|.
  */
@@ -12,9 +11,9 @@ import { tanhDerFromOutput, sigmoidDerFromOutput } from './activations';
 import { BLOCKS, type ForwardTrace, type JacobianNorms, type ModelParams } from './types';
 
 export interface JacobianOptions {
-  /** relative change of the estimate at which power iteration stops (default 1e-10) */
+  /** relative change of the top Ritz value at which Lanczos stops (default 1e-12) */
   tol?: number;
-  /** iteration cap per step (default 200) */
+  /** cap on the Lanczos dimension per step (default 32; at most H, where the result is exact) */
   maxIter?: number;
 }
 
@@ -77,18 +76,14 @@ export function stepJacobian(params: ModelParams, trace: ForwardTrace, t: number
  */
 export function jacobianNorms(params: ModelParams, trace: ForwardTrace, opts: JacobianOptions = {}): JacobianNorms {
   const { T, H, cell } = trace;
-  const tol = opts.tol ?? 1e-10;
-  const maxIter = opts.maxIter ?? 200;
+  const tol = opts.tol ?? 1e-12;
+  const maxIter = Math.max(1, Math.min(H, opts.maxIter ?? 32));
   const J = new Float64Array(H * H);
-  const v = new Float64Array(H);
-  const u = new Float64Array(H);
-  const w = new Float64Array(H);
-  // A fixed, non-special start vector; later steps start from the previous step's answer.
-  for (let k = 0; k < H; k++) v[k] = 1 / Math.sqrt(H) + (k % 7) * 1e-3;
+  const work = createLanczosWork(H, maxIter);
   const hNorms = new Float64Array(T);
   for (let t = 0; t < T; t++) {
     stepJacobian(params, trace, t, J);
-    hNorms[t] = spectralNorm(J, H, v, u, w, tol, maxIter);
+    hNorms[t] = spectralNorm(J, H, work, tol, maxIter);
   }
   let cNorms: Float64Array | null = null;
   if (cell === 'lstm') {
@@ -102,58 +97,122 @@ export function jacobianNorms(params: ModelParams, trace: ForwardTrace, opts: Ja
   return { h: hNorms, c: cNorms };
 }
 
-/** Largest singular value of the n x n matrix J by power iteration on J^T J; v is the warm start and is updated. */
-export function spectralNorm(
-  J: Float64Array,
-  n: number,
-  v: Float64Array,
-  u: Float64Array,
-  w: Float64Array,
-  tol: number,
-  maxIter: number,
-): number {
-  let nv = norm2(v, 0, n);
-  if (!(nv > 0) || !Number.isFinite(nv)) {
-    for (let k = 0; k < n; k++) v[k] = 1 / Math.sqrt(n);
-    nv = 1;
+/** Scratch space of spectralNorm for n x n matrices and up to k Lanczos vectors. */
+export interface LanczosWork {
+  n: number;
+  k: number;
+  /** k x n orthonormal Lanczos basis */
+  Q: Float64Array;
+  alpha: Float64Array;
+  beta: Float64Array;
+  u: Float64Array;
+  w: Float64Array;
+}
+
+export function createLanczosWork(n: number, k: number): LanczosWork {
+  return {
+    n,
+    k,
+    Q: new Float64Array(k * n),
+    alpha: new Float64Array(k),
+    beta: new Float64Array(k),
+    u: new Float64Array(n),
+    w: new Float64Array(n),
+  };
+}
+
+/**
+ * Largest singular value of the n x n matrix J: the square root of the largest eigenvalue of
+ * J^T J, by Lanczos with full reorthogonalisation. Unlike power iteration it converges fast when
+ * the top singular values are close (orthogonal recurrent weights make them so); with k = n
+ * iterations it is exact up to rounding. Stops when the top Ritz value changes by less than tol.
+ */
+export function spectralNorm(J: Float64Array, n: number, work: LanczosWork, tol = 1e-12, maxIter = n): number {
+  const { Q, alpha, beta, u, w } = work;
+  const k = Math.min(maxIter, work.k, n);
+  // Start vector: generic (no symmetry with the coordinate axes), the same every call.
+  let s = 0;
+  for (let c = 0; c < n; c++) {
+    const v = 1 + 0.5 * Math.sin(1 + 2.3 * c);
+    Q[c] = v;
+    s += v * v;
   }
-  for (let k = 0; k < n; k++) v[k] /= nv;
-  let sigma = 0;
-  for (let it = 0; it < maxIter; it++) {
-    // u = J v ; w = J^T u
+  const inv = 1 / Math.sqrt(s);
+  for (let c = 0; c < n; c++) Q[c] *= inv;
+  let top = 0;
+  let m = 0;
+  for (let j = 0; j < k; j++) {
+    const qo = j * n;
+    // w = J^T (J q_j)
     for (let r = 0; r < n; r++) {
-      let s = 0;
+      let acc = 0;
       const ro = r * n;
-      for (let k = 0; k < n; k++) s += J[ro + k] * v[k];
-      u[r] = s;
-    }
-    const nu = norm2(u, 0, n);
-    if (!Number.isFinite(nu)) return nu;
-    if (nu === 0) {
-      // v is in the null space; the matrix may still be non-zero: restart from a generic vector.
-      if (it > 0) return sigma;
-      for (let k = 0; k < n; k++) v[k] = (1 + (k % 5)) / Math.sqrt(n * 11);
-      continue;
+      for (let c = 0; c < n; c++) acc += J[ro + c] * Q[qo + c];
+      u[r] = acc;
     }
     w.fill(0);
     for (let r = 0; r < n; r++) {
       const a = u[r];
+      if (a === 0) continue;
       const ro = r * n;
-      for (let k = 0; k < n; k++) w[k] += J[ro + k] * a;
+      for (let c = 0; c < n; c++) w[c] += J[ro + c] * a;
     }
-    const nw = norm2(w, 0, n);
-    const prev = sigma;
-    sigma = nu;
-    if (nw === 0 || !Number.isFinite(nw)) return sigma;
-    for (let k = 0; k < n; k++) v[k] = w[k] / nw;
-    if (it > 0 && Math.abs(sigma - prev) <= tol * sigma) break;
+    let a = 0;
+    for (let c = 0; c < n; c++) a += Q[qo + c] * w[c];
+    if (!Number.isFinite(a)) return a !== a ? NaN : Infinity;
+    alpha[j] = a;
+    m = j + 1;
+    // Full reorthogonalisation against every basis vector so far, twice for stability.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i <= j; i++) {
+        const io = i * n;
+        let d = 0;
+        for (let c = 0; c < n; c++) d += Q[io + c] * w[c];
+        for (let c = 0; c < n; c++) w[c] -= d * Q[io + c];
+      }
+    }
+    const b = norm2(w, 0, n);
+    const prevTop = top;
+    top = largestTridiagonalEigenvalue(alpha, beta, m);
+    if (j + 1 >= k || b <= 1e-13 * Math.max(top, 1e-300)) break;
+    if (j > 0 && Math.abs(top - prevTop) <= tol * top) break;
+    beta[j] = b;
+    const no = (j + 1) * n;
+    for (let c = 0; c < n; c++) Q[no + c] = w[c] / b;
   }
-  // One more J v with the converged v gives the final estimate.
-  for (let r = 0; r < n; r++) {
-    let s = 0;
-    const ro = r * n;
-    for (let k = 0; k < n; k++) s += J[ro + k] * v[k];
-    u[r] = s;
+  return Math.sqrt(Math.max(0, top));
+}
+
+/**
+ * Largest eigenvalue of the symmetric tridiagonal matrix with diagonal alpha[0..m) and
+ * off-diagonal beta[0..m-1), by bisection on Sturm sequence counts (robust, no iteration tuning).
+ */
+export function largestTridiagonalEigenvalue(alpha: Float64Array, beta: Float64Array, m: number): number {
+  // Gershgorin bounds.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < m; i++) {
+    const r = (i > 0 ? Math.abs(beta[i - 1]) : 0) + (i < m - 1 ? Math.abs(beta[i]) : 0);
+    lo = Math.min(lo, alpha[i] - r);
+    hi = Math.max(hi, alpha[i] + r);
   }
-  return Math.max(sigma, norm2(u, 0, n));
+  // Number of eigenvalues below x.
+  const countBelow = (x: number): number => {
+    let count = 0;
+    let d = 1;
+    for (let i = 0; i < m; i++) {
+      const b2 = i > 0 ? beta[i - 1] * beta[i - 1] : 0;
+      d = alpha[i] - x - (i > 0 ? b2 / d : 0);
+      if (d === 0) d = -1e-300;
+      if (d < 0) count++;
+    }
+    return count;
+  };
+  for (let it = 0; it < 200 && hi - lo > 1e-16 * Math.max(Math.abs(hi), Math.abs(lo)); it++) {
+    const mid = 0.5 * (lo + hi);
+    if (mid === lo || mid === hi) break;
+    if (countBelow(mid) >= m) hi = mid;
+    else lo = mid;
+  }
+  return 0.5 * (lo + hi);
 }

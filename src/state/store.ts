@@ -218,13 +218,14 @@ export interface VisStoreOptions {
 export const CELL_LABEL: Record<CellKind, string> = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' };
 
 /**
- * Power-iteration budgets for the Jacobian norms. The precise one is close to the engine's default
- * but costs 30-120 ms at T=64, H=64, far over a frame, so an interactive store (refineJacobianMs set)
- * first shows a quick estimate (a lower bound, a few per cent off on the log axis it is drawn on)
- * and replaces it with the precise one once the input has been still for a moment.
+ * Lanczos budgets for the Jacobian norms. The precise one is the engine's default (32 dimensions:
+ * exact for H <= 32, within about 1e-3 otherwise) but can cost tens of ms at T=64, H=64, over a
+ * frame, so an interactive store (refineJacobianMs set) first shows a quick estimate (a lower bound,
+ * within a few per cent on the log axis it is drawn on) and replaces it with the precise one once the
+ * input has been still for a moment.
  */
-export const JACOBIAN_PRECISE = { tol: 1e-8, maxIter: 200 } as const;
-export const JACOBIAN_QUICK = { tol: 1e-3, maxIter: 4 } as const;
+export const JACOBIAN_PRECISE = { tol: 1e-10, maxIter: 32 } as const;
+export const JACOBIAN_QUICK = { tol: 1e-3, maxIter: 6 } as const;
 
 const DEFAULT_ENGINE: Engine = { forward, backward, jacobianNorms };
 
