@@ -3,7 +3,7 @@
  * then the panels in a responsive grid. Each panel owns its frame (src/components/Panel.tsx).
  */
 
-import type { ComponentType } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import type { StoreApi } from 'zustand';
 import { CellToggle } from '../components/CellToggle';
 import { Heatmaps } from '../components/Heatmaps';
@@ -21,6 +21,19 @@ import { GradientFlow } from '../components/GradientFlow';
 import { Equations } from '../components/Equations';
 import { Knobs } from '../components/Knobs';
 // ---- end ui-panels imports ----
+import { ExportMenu } from '../components/ExportMenu';
+import { LoadModel } from '../components/LoadModel';
+import { ShareDialog } from '../components/ShareDialog';
+
+// Loaded when the student opens it: the default page does not pay for the training UI.
+const LazyTrainPanel = lazy(() => import('../components/TrainPanel').then((m) => ({ default: m.TrainPanel })));
+function TrainPanel() {
+  return (
+    <Suspense fallback={<p className="panel panel-wide">Loading the Train panel…</p>}>
+      <LazyTrainPanel />
+    </Suspense>
+  );
+}
 
 /** Which component renders each panel; null until it exists. */
 const PANEL_VIEWS: Record<PanelId, ComponentType | null> = {
@@ -32,6 +45,7 @@ const PANEL_VIEWS: Record<PanelId, ComponentType | null> = {
   equations: Equations,
   knobs: Knobs,
   // ---- end ui-panels panels ----
+  train: TrainPanel,
 };
 
 const PANEL_TITLE: Record<PanelId, string> = {
@@ -41,10 +55,12 @@ const PANEL_TITLE: Record<PanelId, string> = {
   gradient: 'Gradient flow',
   equations: 'Equations',
   knobs: 'Knobs',
+  train: 'Train a model',
 };
 
 /** Reading order of the page: the cell at work, its prediction, the maps, then the gradient story. */
-const LAYOUT: readonly PanelId[] = ['diagram', 'prediction', 'heatmaps', 'gradient', 'knobs', 'equations'];
+// Train, when open, comes first: its settings sit right above the views its weights drive.
+const LAYOUT: readonly PanelId[] = ['train', 'diagram', 'prediction', 'heatmaps', 'gradient', 'knobs', 'equations'];
 
 export function App({ store }: { store?: StoreApi<VisState> }) {
   return (
@@ -66,6 +82,11 @@ export function Visualizer() {
         <div className="header-controls">
           <ModelPicker />
           <CellToggle />
+          <TrainToggle />
+          {/* ---- embed: load, share, export ---- */}
+          <LoadModel />
+          <ShareDialog />
+          <ExportMenu />
         </div>
       </header>
       <Notices />
@@ -151,5 +172,24 @@ function PanelPicker() {
         ))}
       </fieldset>
     </details>
+  );
+}
+
+/** Opens or closes the Train panel; training code loads only once a run starts. */
+function TrainToggle() {
+  const open = useVis((s) => s.panels.includes('train'));
+  const store = useVisStore();
+  return (
+    <button
+      type="button"
+      className="train-toggle"
+      aria-pressed={open}
+      onClick={() => {
+        const panels = store.getState().panels;
+        store.getState().setPanels(open ? panels.filter((p) => p !== 'train') : [...panels, 'train']);
+      }}
+    >
+      Train a model
+    </button>
   );
 }

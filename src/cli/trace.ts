@@ -11,13 +11,12 @@
 
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { backward } from '../engine/backward';
-import { forward } from '../engine/forward';
-import { gradsToFile, ModelFileError, parseJsonText, parseModelFile } from '../engine/modelFile';
-import type { ModelLayout } from '../engine/modelFile';
-import { MAX_TOKENS, tokenize, TokenizerError } from '../engine/tokenizer';
-import { GATE_NAMES } from '../engine/types';
-import type { Model } from '../engine/types';
+import { ModelFileError, parseJsonText, parseModelFile } from '../engine/modelFile';
+import { TokenizerError } from '../engine/tokenizer';
+import { buildTrace, stringifyTrace, TraceTextError } from '../engine/traceJson';
+
+// The trace object itself is built in the engine, so the app's JSON download is the same format.
+export { buildTrace, stringifyTrace, traceToJson } from '../engine/traceJson';
 
 const USAGE = 'usage: npm run --silent trace -- --model <file> --text "<text>" [--target <label>]';
 
@@ -59,83 +58,6 @@ export function parseArgs(argv: readonly string[]): TraceArgs {
   return { model: values.model, text: values.text, target: values.target };
 }
 
-type Json = number | string | boolean | null | Json[] | { [key: string]: Json };
-
-function slice(a: Float64Array, row: number, width: number): number[] {
-  return Array.from(a.subarray(row * width, row * width + width));
-}
-
-/**
- * The trace object of the contract for `text` under `model` (whose file used `layout`).
- * `target` is a label; without it the predicted label is the target. Throws TraceInputError.
- */
-export function buildTrace(model: Model, layout: ModelLayout, text: string, target?: string): { [key: string]: Json } {
-  const { params, labels } = model;
-  const tokenized = tokenize(text, model.tokenizer);
-  if (tokenized.truncated) {
-    throw new TraceInputError(`--text: more than ${MAX_TOKENS} tokens, the most one trace runs`);
-  }
-  if (tokenized.tokens.length === 0) {
-    const why = model.tokenizer.kind === 'word' ? 'empty or only whitespace' : 'empty';
-    throw new TraceInputError(`--text: no tokens (the text is ${why})`);
-  }
-  let targetIndex: number | undefined;
-  if (target !== undefined) {
-    targetIndex = labels.indexOf(target);
-    if (targetIndex === -1) {
-      throw new TraceInputError(`--target: unknown label ${JSON.stringify(target)} (labels: ${labels.map((l) => JSON.stringify(l)).join(', ')})`);
-    }
-  }
-
-  const trace = forward(params, tokenized.ids);
-  const targetId = targetIndex ?? trace.predicted;
-  const grads = backward(params, trace, targetId);
-  const { T, H } = trace;
-  const names = GATE_NAMES[params.cell];
-  const G = names.length;
-
-  const steps: Json[] = [];
-  for (let t = 0; t < T; t++) {
-    const step: { [key: string]: Json } = { h: slice(trace.h, t, H) };
-    if (trace.c !== null) step.c = slice(trace.c, t, H);
-    const gates: { [key: string]: Json } = {};
-    names.forEach((gate, b) => {
-      gates[gate] = Array.from(trace.gates.subarray((t * G + b) * H, (t * G + b + 1) * H));
-    });
-    step.gates = gates;
-    steps.push(step);
-  }
-
-  const grad: { [key: string]: Json } = { h: Array.from(grads.dhNorm) };
-  if (grads.dcNorm !== null) grad.c = Array.from(grads.dcNorm);
-  grad.x = Array.from(grads.dxNorm);
-  grad.params = gradsToFile(params, grads.params, layout) as { [key: string]: Json };
-
-  return {
-    cell: params.cell,
-    tokens: tokenized.tokens,
-    ids: Array.from(tokenized.ids),
-    steps,
-    output: { logits: Array.from(trace.logits), probs: Array.from(trace.probs), label: labels[trace.predicted] },
-    target: labels[targetId],
-    loss: grads.loss,
-    grad,
-  };
-}
-
-/** JSON text of `value`; non-finite numbers become strings and are counted. */
-export function stringifyTrace(value: Json): { json: string; nonFinite: number } {
-  let nonFinite = 0;
-  const json = JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'number' && !Number.isFinite(v)) {
-      nonFinite++;
-      return String(v);
-    }
-    return v;
-  });
-  return { json, nonFinite };
-}
-
 function oneLine(message: string): string {
   return message.replace(/\s*[\r\n]+\s*/g, ' ');
 }
@@ -163,6 +85,9 @@ export function runTrace(argv: readonly string[]): { stdout: string; stderr: str
   } catch (err) {
     if (err instanceof ModelFileError) {
       return { stdout: '', stderr: `trace: model file ${JSON.stringify(modelPath)}: ${oneLine(err.message)}\n`, code: 1 };
+    }
+    if (err instanceof TraceTextError) {
+      return { stdout: '', stderr: `trace: --${err.field}: ${oneLine(err.problem)}\n`, code: 1 };
     }
     if (err instanceof TraceInputError || err instanceof TokenizerError) {
       return { stdout: '', stderr: `trace: ${oneLine(err.message)}\n`, code: 1 };

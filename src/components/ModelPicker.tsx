@@ -2,7 +2,7 @@
 
 import { useId } from 'react';
 import { useVis, useVisShallow, useVisStore } from '../state/context';
-import { RANDOM_TASK } from '../state/models';
+import { RANDOM_TASK, USER_TASK, isModelPath } from '../state/models';
 
 export function ModelPicker() {
   const model = useVis((s) => s.model);
@@ -20,8 +20,8 @@ export function ModelPicker() {
       <select id={id} value={model} aria-describedby={statusId} onChange={(e) => store.getState().setModel(e.currentTarget.value)}>
         {options.map((t) => (
           <option key={t} value={t}>
-            {t}
-            {status === 'ready' && !tasks.includes(t) ? ' (not available)' : ''}
+            {t === USER_TASK ? 'your model (loaded or in training)' : t}
+            {status === 'ready' && !tasks.includes(t) && t !== USER_TASK && !isModelPath(t) ? ' (not available)' : ''}
           </option>
         ))}
         <option value={RANDOM_TASK}>random weights (untrained)</option>

@@ -3,7 +3,8 @@
  * anywhere on the page except inside text fields: Left/Right step, Space plays, Home/End jump.
  */
 
-import { useEffect, useId } from 'react';
+import { use, useEffect, useId } from 'react';
+import { KeyScope } from './keyScope';
 import { useVis, useVisStore } from '../state/context';
 import { tokenText } from '../state/selectors';
 
@@ -25,10 +26,13 @@ export function keyBelongsToTarget(target: EventTarget | null, key: string): boo
 
 export function usePlaybackKeys(): void {
   const store = useVisStore();
+  const scope = use(KeyScope);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
-      if (keyBelongsToTarget(e.target, e.key)) return;
+      if (scope && !e.composedPath().includes(scope)) return;
+      // composedPath()[0]: inside a shadow root (the <gate-scope> element) e.target is the host.
+      if (keyBelongsToTarget(e.composedPath()[0] ?? e.target, e.key)) return;
       const s = store.getState();
       switch (e.key) {
         case 'ArrowLeft':
@@ -53,7 +57,7 @@ export function usePlaybackKeys(): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store]);
+  }, [store, scope]);
 }
 
 export function Playback() {

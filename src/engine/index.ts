@@ -41,3 +41,4 @@ export {
   type Trainer,
 } from './train';
 export * from './tasks/index';
+export * from './traceJson';

@@ -30,6 +30,14 @@ export const USER_TASK = 'user';
 
 export const INDEX_URL = './models/index.json';
 
+/**
+ * True when a model setting names a model file (`model=./models/my.json`, `model=my.json`) rather
+ * than a task id. Whether it may be fetched (same site only) is decided where it is loaded.
+ */
+export function isModelPath(model: string): boolean {
+  return model.length <= 1000 && /^[^\s"'<>`\\]+\.json$/i.test(model);
+}
+
 /** Sizes of the random fallback model: small enough to read, big enough to show structure. */
 export const RANDOM_SIZES = { inputSize: 16, hiddenSize: 32 } as const;
 

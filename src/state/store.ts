@@ -23,11 +23,13 @@ import {
   type Model,
   type ModelParams,
 } from '../engine/types';
+import { jacobianRange, normsWithPrefix, refineChunk } from './jacobianSteps';
 import {
   BUILTIN_SENTENCE,
   RANDOM_TASK,
   USER_TASK,
   errorText,
+  isModelPath,
   loadIndex,
   loadModelFile,
   randomModel,
@@ -36,8 +38,10 @@ import {
   type ModelEntry,
 } from './models';
 
-export type PanelId = 'diagram' | 'heatmaps' | 'prediction' | 'gradient' | 'equations' | 'knobs';
-export const ALL_PANELS: readonly PanelId[] = ['diagram', 'heatmaps', 'prediction', 'gradient', 'equations', 'knobs'];
+export type PanelId = 'diagram' | 'heatmaps' | 'prediction' | 'gradient' | 'equations' | 'knobs' | 'train';
+export const ALL_PANELS: readonly PanelId[] = ['diagram', 'heatmaps', 'prediction', 'gradient', 'equations', 'knobs', 'train'];
+/** The Train panel opens on request ("Train a model"), so the default page stays as light as before. */
+export const DEFAULT_PANELS: readonly PanelId[] = ALL_PANELS.filter((p) => p !== 'train');
 
 export type ColorBy = 'none' | 'unit' | 'saliency';
 export const COLOR_BY: readonly ColorBy[] = ['none', 'unit', 'saliency'];
@@ -65,14 +69,15 @@ export interface Settings {
 export const LIMITS = {
   recurrentScale: { min: 0, max: 4 },
   forgetBias: { min: -10, max: 10 },
-  padTo: { min: 0, max: 200 },
+  // 256: the longest sentence the interface budget (issue 6) promises to keep interactive.
+  padTo: { min: 0, max: 256 },
   seed: { min: 0, max: 2 ** 31 - 1 },
   step: { min: 0, max: 100_000 },
   unit: { min: 0, max: 100_000 },
 } as const;
 
 /** Longest sentence (in tokens, before padding) the visualizer runs; longer text is cut. */
-export const MAX_VIEW_TOKENS = 200;
+export const MAX_VIEW_TOKENS = 256;
 
 export const DEFAULT_SETTINGS: Settings = {
   sentence: BUILTIN_SENTENCE,
@@ -84,7 +89,7 @@ export const DEFAULT_SETTINGS: Settings = {
   forgetBias: 0,
   padTo: 0,
   seed: 1,
-  panels: [...ALL_PANELS],
+  panels: [...DEFAULT_PANELS],
   compare: false,
   colorBy: 'unit',
 };
@@ -182,6 +187,8 @@ export interface UserModelMeta {
   /** e.g. "my-lstm.json" or "training step 120" */
   label: string;
   source: 'file' | 'url' | 'training';
+  /** the `model=` path it was loaded from: the model setting keeps it, so a link loads it again */
+  path?: string;
 }
 
 export interface VisState extends Settings, Derived, VisActions {
@@ -227,6 +234,9 @@ export const CELL_LABEL: Record<CellKind, string> = { rnn: 'RNN', lstm: 'LSTM', 
 export const JACOBIAN_PRECISE = { tol: 1e-10, maxIter: 32 } as const;
 export const JACOBIAN_QUICK = { tol: 1e-3, maxIter: 6 } as const;
 
+/** Longest stretch of main-thread time one task of Jacobian refinement may take. */
+const REFINE_SLICE_MS = 8;
+
 const DEFAULT_ENGINE: Engine = { forward, backward, jacobianNorms };
 
 export function clamp(v: number, lo: number, hi: number): number {
@@ -256,8 +266,13 @@ function percent(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
 
-/** A run kept for reuse; `precise` is false while its Jacobian norms are the quick estimate. */
-type CachedRun = ReturnType<typeof runCell> & { precise: boolean };
+/** A run kept for reuse, with the knobs it ran with (runs of one model and knobs share Jacobian norms). */
+type CachedRun = ReturnType<typeof runCell> & { knobs: { recurrentScale: number; forgetBias: number } };
+
+/** True once every step's Jacobian norms are the precise ones. */
+function runIsPrecise(run: CachedRun): boolean {
+  return run.preciseSteps >= run.trace.T;
+}
 
 /** Runs one model over the sentence: tokens, padding, knobs, forward, backward, Jacobian norms. */
 function runCell(
@@ -266,8 +281,19 @@ function runCell(
   knobs: { recurrentScale: number; forgetBias: number; padTo: number },
   engine: Engine,
   target: number | null,
-  jacOptions: { tol: number; maxIter: number },
-): { tokens: string[]; unknown: boolean[]; padded: boolean[]; params: ModelParams; trace: ForwardTrace; grads: BackwardResult; jac: JacobianNorms; error: string | null } {
+  /** the Jacobian norms of the trace and how many leading steps of them are precise */
+  norms: (params: ModelParams, trace: ForwardTrace) => { jac: JacobianNorms; precise: number },
+): {
+  tokens: string[];
+  unknown: boolean[];
+  padded: boolean[];
+  params: ModelParams;
+  trace: ForwardTrace;
+  grads: BackwardResult;
+  jac: JacobianNorms;
+  preciseSteps: number;
+  error: string | null;
+} {
   const spec = model.tokenizer;
   const tok = tokenize(sentence, spec, MAX_VIEW_TOKENS);
   const tokens = [...tok.tokens];
@@ -294,8 +320,8 @@ function runCell(
   const trace = engine.forward(params, ids);
   const t = target !== null && target < trace.K ? target : trace.predicted;
   const grads = engine.backward(params, trace, t);
-  const jac = engine.jacobianNorms(params, trace, jacOptions);
-  return { tokens, unknown, padded, params, trace, grads, jac, error };
+  const { jac, precise } = norms(params, trace);
+  return { tokens, unknown, padded, params, trace, grads, jac, preciseSteps: precise, error };
 }
 
 /**
@@ -349,7 +375,7 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
       return { model, info: randomInfo(cell, task, model), notice };
     };
     if (task === RANDOM_TASK) return builtin(null);
-    if (task === USER_TASK) {
+    if (task === USER_TASK || (userModel !== null && task === userModel.meta.path)) {
       if (!userModel) return builtin('The loaded model is not available any more (it is not kept across reloads); showing random weights.');
       const um = userModel;
       if (um.model.params.cell !== cell) {
@@ -376,6 +402,7 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
         notice: null,
       };
     }
+    if (isModelPath(task)) return builtin(`Loading the model file ${task}; showing random weights until it arrives.`);
     if (library.status === 'idle') return builtin(null);
     if (library.status === 'loading') return builtin('Loading the trained models; showing random weights until they arrive.');
     const entries = library.entries.filter((e) => e.task === task);
@@ -428,24 +455,50 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
     const byModel = runCacheFor(model);
     let run = byModel.get(key);
     if (!run) {
-      run = { ...runCell(model, s.sentence, s, engine, target, jacOptions), precise: jacOptions === JACOBIAN_PRECISE };
+      // The latest run of this model with the same knobs: typing changes only the last steps, whose
+      // Jacobian norms are all that needs computing (the forward pass is causal).
+      const prior = [...byModel.values()].reverse().find((r) => r.knobs.recurrentScale === s.recurrentScale && r.knobs.forgetBias === s.forgetBias);
+      const priorNorms = prior ? { ids: prior.trace.ids, jac: prior.jac, precise: prior.preciseSteps } : null;
+      const norms = (params: ModelParams, trace: ForwardTrace) =>
+        normsWithPrefix(engine.jacobianNorms, params, trace, jacOptions, jacOptions === JACOBIAN_PRECISE, priorNorms);
+      run = { ...runCell(model, s.sentence, s, engine, target, norms), knobs: { recurrentScale: s.recurrentScale, forgetBias: s.forgetBias } };
       byModel.set(key, run);
     }
     return run;
   }
 
-  /** Replaces quick Jacobian norms by precise ones, in the cached runs and in the state. */
+  /**
+   * Replaces quick Jacobian norms by precise ones in the cached runs, a chunk of steps per task so
+   * a long sentence never blocks the page for long, then shows them all in one state update.
+   */
   function refineJacobians(): void {
     refineTimer = null;
+    const pending = [...new Set([lastMainRun, ...lastCompareRuns.values()])].filter((r): r is CachedRun => r !== null && !runIsPrecise(r));
+    if (pending.length === 0) return;
+    // Refine copies: the arrays the state holds must not change under the charts.
+    for (const run of pending) run.jac = { h: Float64Array.from(run.jac.h), c: run.jac.c && Float64Array.from(run.jac.c) };
+    const work = (): void => {
+      refineTimer = null;
+      const started = performance.now();
+      for (const run of pending) {
+        while (!runIsPrecise(run)) {
+          // Yield between chunks once this task has used a few ms; a new edit cancels the rest.
+          if (performance.now() - started > REFINE_SLICE_MS) {
+            refineTimer = setTimeout(work, 0);
+            return;
+          }
+          const t1 = Math.min(run.trace.T, run.preciseSteps + refineChunk(run.trace.H, JACOBIAN_PRECISE.maxIter));
+          jacobianRange(engine.jacobianNorms, run.params, run.trace, run.preciseSteps, t1, JACOBIAN_PRECISE, run.jac);
+          run.preciseSteps = t1;
+        }
+      }
+      publishRefined();
+    };
+    work();
+  }
+
+  function publishRefined(): void {
     const s = get();
-    const runs = new Map<CachedRun, JacobianNorms>();
-    for (const run of [lastMainRun, ...lastCompareRuns.values()]) {
-      if (!run || run.precise || runs.has(run)) continue;
-      run.jac = engine.jacobianNorms(run.params, run.trace, JACOBIAN_PRECISE);
-      run.precise = true;
-      runs.set(run, run.jac);
-    }
-    if (runs.size === 0) return;
     const compareResults: Partial<Record<CellKind, CellRun>> = {};
     for (const [cell, run] of lastCompareRuns) {
       const prev = s.compareResults[cell];
@@ -512,7 +565,7 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
         }
       }
     }
-    const precise = run.precise && [...lastCompareRuns.values()].every((r) => r.precise);
+    const precise = runIsPrecise(run) && [...lastCompareRuns.values()].every(runIsPrecise);
     if (!precise) scheduleRefine();
     return {
       modelInfo: resolved.info,
@@ -731,8 +784,9 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
       userModel = { model, meta };
       // The version is part of the recompute key and of the stand-in cache key.
       libraryVersion++;
-      wanted = null;
-      recompute({ model: USER_TASK, cell: model.params.cell });
+      // A link's step and unit were asked for this model: keep them until it is shown.
+      if (meta.source !== 'url') wanted = null;
+      recompute({ model: meta.path ?? USER_TASK, cell: model.params.cell });
     },
     dispose() {
       stopPlayTimer();

@@ -6,6 +6,7 @@
 
 import { CELL_KINDS } from '../engine/types';
 import { ALL_PANELS, COLOR_BY, DEFAULT_SETTINGS, LIMITS, type PanelId, type Settings } from './store';
+import { isModelPath } from './models';
 
 type Parsed<T> = { ok: true; value: T; problem?: string } | { ok: false; problem: string };
 
@@ -84,8 +85,8 @@ export const HASH_FIELDS: readonly HashField[] = [
     field: 'model',
     default: DEFAULT_SETTINGS.model,
     parse(raw) {
-      if (/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) return { ok: true, value: raw };
-      return { ok: false, problem: `model: expected a model name of letters, digits, '-', '_' or '.', found ${show(raw)}` };
+      if (/^[A-Za-z0-9_.-]{1,64}$/.test(raw) || isModelPath(raw)) return { ok: true, value: raw };
+      return { ok: false, problem: `model: expected a model name of letters, digits, '-', '_' or '.', or a model file's path, found ${show(raw)}` };
     },
     serialize: (v) => String(v),
   } satisfies HashField<'model'>,
@@ -191,8 +192,24 @@ export function parseHash(hash: string): { settings: Partial<Settings>; problems
       problems.push(`${parsed.problem}, using the default`);
     }
   }
-  return { settings, problems };
+  return { settings, problems: capProblems(problems) };
 }
+
+/**
+ * Each problem once, at most MAX_PROBLEMS of them (a junk link can name thousands of bad keys);
+ * when some must go, the ones about real settings are kept before the unknown keys.
+ */
+function capProblems(problems: string[]): string[] {
+  const unique = Array.from(new Set(problems));
+  if (unique.length <= MAX_PROBLEMS) return unique;
+  const isUnknown = (p: string) => p.startsWith('unknown setting ');
+  const kept = [...unique.filter((p) => !isUnknown(p)), ...unique.filter(isUnknown)].slice(0, MAX_PROBLEMS - 1);
+  kept.push(`... and ${unique.length - kept.length} more problems`);
+  return kept;
+}
+
+/** Most problem messages `parseHash` returns; the last one counts those left out. */
+export const MAX_PROBLEMS = 12;
 
 /** The keys whose change should add a browser history entry (the rest replace the current one). */
 export const HISTORY_FIELDS: readonly (keyof Settings)[] = ['sentence', 'cell', 'model'];
