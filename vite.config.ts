@@ -28,7 +28,7 @@ function examples(): Plugin {
  * (React style props, KaTeX's DOM, the theme's constructed sheet), so style-src needs no
  * 'unsafe-inline'. frame-ancestors cannot be set by a meta tag; a server header must carry it.
  */
-export const CSP = [
+const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",

@@ -4,9 +4,10 @@
  * squares with the selected unit outlined, plus that unit's number. Hovering or focusing a part
  * explains it in one sentence with its equation, in a tooltip and in a polite live region.
  */
-import { useId, useMemo, useState, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import type { CellKind } from '../engine/types';
-import { colorFor, cssVar } from './theme';
+import { colorTable, cssVar } from './theme';
+import { tokenLabel } from './tokenLabel';
 
 /** The values of one step, each array of length H (one entry per hidden unit). */
 export interface CellStepValues {
@@ -56,14 +57,12 @@ const BH = 54;
  * (0.0043); exact zero is "0.00"; no NaN text for non-finite values.
  */
 export function formatValue(v: number): string {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'undefined' : v > 0 ? 'overflow' : '-overflow';
+  // NaN only comes from Infinity - Infinity or Infinity * 0 here, so it reads as overflow too.
+  if (!Number.isFinite(v)) return v < 0 ? '-overflow' : 'overflow';
   if (v !== 0 && Math.abs(v) < 0.005) return Math.abs(v) < 1e-4 ? v.toExponential(1) : v.toPrecision(2);
   return v.toFixed(2);
 }
 
-// The same scales as the heatmaps: viridis for gates in [0, 1], RdBu for values in [-1, 1].
-const gateColor = (v: number) => colorFor('sequential', v, [0, 1]);
-const signedColor = (v: number) => colorFor('diverging', v, [-1, 1]);
 
 function mul(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
   const out = new Float64Array(a.length);
@@ -170,28 +169,62 @@ interface StripProps {
   onSelectUnit?: (unit: number) => void;
 }
 
-/** All units as coloured squares (two rows when there are more than 32), selected unit outlined. */
+/**
+ * All units as coloured squares (two rows when there are more than 32), selected unit outlined.
+ * The squares are one canvas at one pixel per unit, scaled up: stepping redraws a few hundred
+ * pixels instead of updating a few hundred SVG elements. Colours are the heatmaps' scales: viridis
+ * for gates in [0, 1], RdBu for values in [-1, 1].
+ */
 function Strip({ x, y, width, values, unit, scale, onSelectUnit }: StripProps) {
   const H = values.length;
   const rows = H > 32 ? 2 : 1;
   const cols = Math.ceil(H / rows);
   const cw = width / Math.max(1, cols);
   const ch = rows === 1 ? 10 : 6;
-  const color = scale === 'gate' ? gateColor : signedColor;
-  const cells: ReactNode[] = [];
-  for (let j = 0; j < H; j++) {
-    const r = Math.floor(j / cols);
-    const c = j % cols;
-    cells.push(
-      <rect key={j} x={x + c * cw} y={y + r * ch} width={cw} height={ch} style={{ fill: color(values[j]), cursor: onSelectUnit ? 'pointer' : undefined }}
-        onClick={onSelectUnit ? (e) => { e.stopPropagation(); onSelectUnit(j); } : undefined} />,
-    );
-  }
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  // A layout effect, so the new colours are in the same frame as the new numbers.
+  useLayoutEffect(() => {
+    const canvas = canvasRef.current;
+    // No 2D context (jsdom, a browser out of canvas memory): the numbers and labels still work.
+    const ctx = canvas && typeof ImageData !== 'undefined' ? canvas.getContext('2d') : null;
+    if (!ctx) return;
+    const img = ctx.createImageData(cols, rows);
+    const table = colorTable(scale === 'gate' ? 'sequential' : 'diverging');
+    const [lo, hi] = scale === 'gate' ? [0, 1] : [-1, 1];
+    for (let j = 0; j < H; j++) {
+      const v = values[j];
+      const p = j * 4;
+      if (!Number.isFinite(v)) {
+        // The same grey as colorFor gives a non-finite value.
+        img.data.set([0x88, 0x88, 0x88, 255], p);
+        continue;
+      }
+      const q = Math.round(Math.min(1, Math.max(0, (v - lo) / (hi - lo))) * 255);
+      img.data[p] = table[q * 3];
+      img.data[p + 1] = table[q * 3 + 1];
+      img.data[p + 2] = table[q * 3 + 2];
+      img.data[p + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+  }, [values, scale, H, cols, rows]);
   const sr = Math.floor(unit / cols);
   const sc = unit % cols;
+  const pick = (e: MouseEvent<HTMLCanvasElement>) => {
+    if (!onSelectUnit) return;
+    e.stopPropagation();
+    const box = e.currentTarget.getBoundingClientRect();
+    if (box.width <= 0 || box.height <= 0) return;
+    const c = Math.min(cols - 1, Math.max(0, Math.floor(((e.clientX - box.left) / box.width) * cols)));
+    const r = Math.min(rows - 1, Math.max(0, Math.floor(((e.clientY - box.top) / box.height) * rows)));
+    const j = r * cols + c;
+    if (j < H) onSelectUnit(j);
+  };
   return (
     <g aria-hidden="true">
-      {cells}
+      <foreignObject x={x} y={y} width={cols * cw} height={rows * ch}>
+        <canvas ref={canvasRef} className="unit-strip" width={cols} height={rows} onClick={pick}
+          style={{ display: 'block', width: '100%', height: '100%', imageRendering: 'pixelated', cursor: onSelectUnit ? 'pointer' : undefined }} />
+      </foreignObject>
       {unit < H && (
         <rect className="selected-unit" x={x + sc * cw - 1} y={y + sr * ch - 1} width={cw + 2} height={ch + 2}
           style={{ fill: 'none', stroke: cssVar('selected'), strokeWidth: 1.5, pointerEvents: 'none' }} />
@@ -261,7 +294,7 @@ export function CellDiagram({ values, unit, step, token, onSelectUnit }: CellDia
       </text>
     </g>
   );
-  const tokenNote = token.length > 9 ? token.slice(0, 8) + '…' : token;
+  const tokenNote = tokenLabel(token, 9);
 
   // Inputs shared by every cell: x_t (left, middle) and h_{t-1} (bottom left) join a bus under the gates.
   const inputs = (busEnd: number, stubs: number[], hPrevBelow: boolean) => (

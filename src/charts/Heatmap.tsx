@@ -8,6 +8,7 @@
 import { scaleBand, scaleLinear } from 'd3';
 import { memo, useEffect, useId, useRef, useState, type MouseEvent } from 'react';
 import { SIZES, colorTable, colorFor, type ColorKind } from './theme';
+import { tokenLabel } from './tokenLabel';
 
 export interface HeatCell {
   step: number;
@@ -42,14 +43,11 @@ export function valueAt(p: Pick<HeatmapProps, 'values' | 'stride' | 'offset'>, t
   return p.values[t * p.stride + p.offset + u];
 }
 
-function shortToken(tok: string): string {
-  if (tok === ' ') return '␣';
-  if (tok === '\n') return '⏎';
-  return tok.length > 8 ? `${tok.slice(0, 7)}…` : tok;
-}
+const shortToken = (tok: string): string => tokenLabel(tok, 8);
 
 export function formatValue(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
+  // NaN here only comes from Infinity - Infinity, so it reads as overflow too (never "NaN" text).
+  if (!Number.isFinite(v)) return v < 0 ? '-overflow' : 'overflow';
   return v.toFixed(4);
 }
 
@@ -152,7 +150,7 @@ export function Heatmap(props: HeatmapProps) {
             }}
           >
             <div>
-              unit {hover.unit} · {padded?.[hover.step] ? 'padding ' : ''}“{tokens[hover.step]}” (step {hover.step + 1})
+              unit {hover.unit} · {padded?.[hover.step] ? 'padding ' : ''}“{tokenLabel(tokens[hover.step] ?? '', 20)}” (step {hover.step + 1})
             </div>
             <div className="tooltip-value">{formatValue(valueAt(props, hover.step, hover.unit))}</div>
           </div>
@@ -209,8 +207,8 @@ const HeatmapAxes = memo(function HeatmapAxes({ T, H, tokens, padded, plotW, plo
   );
 });
 
-/** A colour bar with its domain ticks. */
-export function Legend({ kind, domain, width }: { kind: ColorKind; domain: readonly [number, number]; width: number }) {
+/** A colour bar with its domain ticks; memoised, since a step or hover change leaves it as it was. */
+export const Legend = memo(function Legend({ kind, domain, width }: { kind: ColorKind; domain: readonly [number, number]; width: number }) {
   const gradId = useId();
   const scale = scaleLinear().domain(domain).range([0, width]);
   const ticks = scale.ticks(kind === 'diverging' ? 5 : 3);
@@ -238,7 +236,7 @@ export function Legend({ kind, domain, width }: { kind: ColorKind; domain: reado
       <figcaption className="legend-caption">{label}</figcaption>
     </figure>
   );
-}
+});
 
 function stepSummary(p: HeatmapProps): string {
   const t = Math.min(Math.max(0, p.step), p.T - 1);
@@ -252,7 +250,7 @@ function stepSummary(p: HeatmapProps): string {
     if (v < valueAt(p, t, minU)) minU = u;
   }
   return (
-    `${p.name} at step ${t + 1} (“${p.tokens[t]}”): mean ${formatValue(sum / p.H)}, ` +
+    `${p.name} at step ${t + 1} (“${tokenLabel(p.tokens[t] ?? '')}”): mean ${formatValue(sum / p.H)}, ` +
     `highest unit ${maxU} (${formatValue(valueAt(p, t, maxU))}), lowest unit ${minU} (${formatValue(valueAt(p, t, minU))}).`
   );
 }
@@ -260,15 +258,17 @@ function stepSummary(p: HeatmapProps): string {
 /** The current step's column as a table, rendered only while the details are open. */
 function StepTable(p: HeatmapProps) {
   const [open, setOpen] = useState(false);
+  const captionId = useId();
   const t = Math.min(Math.max(0, p.step), p.T - 1);
   return (
     <details className="values" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>Show values at this step</summary>
       {open ? (
-        <div className="table-scroll">
+        // Focusable, so a keyboard user can scroll a table taller than its box.
+        <div className="table-scroll" tabIndex={0} role="group" aria-labelledby={captionId}>
           <table>
-            <caption>
-              {p.name} at step {t + 1} (“{p.tokens[t]}”), one row per unit
+            <caption id={captionId}>
+              {p.name} at step {t + 1} (“{tokenLabel(p.tokens[t] ?? '')}”), one row per unit
             </caption>
             <thead>
               <tr>

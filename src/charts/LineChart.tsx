@@ -4,8 +4,9 @@
  */
 
 import { line, scaleLinear, scalePoint } from 'd3';
-import { useId, type MouseEvent } from 'react';
+import { useId, useMemo, type MouseEvent } from 'react';
 import { SIZES } from './theme';
+import { tokenLabel } from './tokenLabel';
 
 export interface LineSeries {
   key: string;
@@ -38,16 +39,69 @@ export function LineChart({ label, tokens, padded, series, step, width, height =
   const T = tokens.length;
   const plotW = Math.max(40, width - M.left - M.right);
   const plotH = height - M.top - M.bottom;
-  const x = scalePoint<number>()
-    .domain(Array.from({ length: T }, (_, t) => t))
-    .range([0, plotW])
-    .padding(0.5);
-  const y = scaleLinear().domain(yDomain).range([plotH, 0]);
-  const path = line<number>()
-    .x((_, t) => x(t) ?? 0)
-    .y((v) => y(v));
-  const every = Math.max(1, Math.ceil(SIZES.minLabelWidth / Math.max(1, x.step())));
+  const [y0, y1] = yDomain;
+  // Scales, axes, lines and labels depend on the data and the size only: memoised, a step change
+  // re-renders just the step line and the dots.
+  const { x, y } = useMemo(
+    () => ({
+      x: scalePoint<number>()
+        .domain(Array.from({ length: T }, (_, t) => t))
+        .range([0, plotW])
+        .padding(0.5),
+      y: scaleLinear().domain([y0, y1]).range([plotH, 0]),
+    }),
+    [T, plotW, plotH, y0, y1],
+  );
   const cur = x(Math.min(Math.max(0, step), T - 1)) ?? 0;
+
+  const axes = useMemo(
+    () => (
+      <>
+        {y.ticks(4).map((v) => (
+          <g key={v} transform={`translate(0,${y(v)})`}>
+            <line className="grid" x2={plotW} />
+            <text className="tick" x={-6} dominantBaseline="middle" textAnchor="end">
+              {y1 === 1 && y0 === 0 ? `${Math.round(v * 100)}%` : v}
+            </text>
+          </g>
+        ))}
+        {yLabel ? (
+          <text className="axis-label" transform={`translate(${-32},${plotH / 2}) rotate(-90)`} textAnchor="middle">
+            {yLabel}
+          </text>
+        ) : null}
+      </>
+    ),
+    [y, y0, y1, plotW, plotH, yLabel],
+  );
+
+  const lines = useMemo(() => {
+    // Non-finite values (an overflowing model) leave a gap instead of a NaN path.
+    const path = line<number>()
+      .defined((v) => Number.isFinite(v))
+      .x((_, t) => x(t) ?? 0)
+      .y((v) => y(v));
+    return series.map((s) => (
+      <path key={s.key} d={path(Array.from(s.values)) ?? ''} fill="none" stroke={s.color} strokeWidth={2} strokeDasharray={s.dash || undefined} />
+    ));
+  }, [series, x, y]);
+
+  const labels = useMemo(() => {
+    const every = Math.max(1, Math.ceil(SIZES.minLabelWidth / Math.max(1, x.step())));
+    return tokens.map((tok, t) =>
+      t % every === 0 ? (
+        <text
+          key={t}
+          className={padded?.[t] ? 'tick padded' : 'tick'}
+          transform={`translate(${x(t) ?? 0},8) rotate(-50)`}
+          textAnchor="end"
+          dominantBaseline="middle"
+        >
+          {tokenLabel(tok, 8)}
+        </text>
+      ) : null,
+    );
+  }, [tokens, padded, x]);
 
   const pick = (e: MouseEvent<SVGRectElement>) => {
     if (!onSelectStep) return;
@@ -64,43 +118,16 @@ export function LineChart({ label, tokens, padded, series, step, width, height =
         </clipPath>
       </defs>
       <g transform={`translate(${M.left},${M.top})`}>
-        {y.ticks(4).map((v) => (
-          <g key={v} transform={`translate(0,${y(v)})`}>
-            <line className="grid" x2={plotW} />
-            <text className="tick" x={-6} dominantBaseline="middle" textAnchor="end">
-              {yDomain[1] === 1 && yDomain[0] === 0 ? `${Math.round(v * 100)}%` : v}
-            </text>
-          </g>
-        ))}
-        {yLabel ? (
-          <text className="axis-label" transform={`translate(${-32},${plotH / 2}) rotate(-90)`} textAnchor="middle">
-            {yLabel}
-          </text>
-        ) : null}
+        {axes}
         <line className="mark-step-line" x1={cur} x2={cur} y1={0} y2={plotH} />
         <g clipPath={`url(#${clipId})`}>
-          {series.map((s) => (
-            <g key={s.key}>
-              <path d={path(Array.from(s.values)) ?? ''} fill="none" stroke={s.color} strokeWidth={2} strokeDasharray={s.dash || undefined} />
-              <circle cx={cur} cy={y(s.values[Math.min(step, T - 1)] ?? 0)} r={4} fill={s.color} stroke="var(--gs-panel-bg)" strokeWidth={1.5} />
-            </g>
-          ))}
+          {lines}
+          {series.map((s) => {
+            const now = s.values[Math.min(step, T - 1)];
+            return Number.isFinite(now) ? <circle key={s.key} cx={cur} cy={y(now)} r={4} fill={s.color} stroke="var(--gs-panel-bg)" strokeWidth={1.5} /> : null;
+          })}
         </g>
-        <g transform={`translate(0,${plotH})`}>
-          {tokens.map((tok, t) =>
-            t % every === 0 ? (
-              <text
-                key={t}
-                className={padded?.[t] ? 'tick padded' : 'tick'}
-                transform={`translate(${x(t) ?? 0},8) rotate(-50)`}
-                textAnchor="end"
-                dominantBaseline="middle"
-              >
-                {tok === ' ' ? '␣' : tok.length > 8 ? `${tok.slice(0, 7)}…` : tok}
-              </text>
-            ) : null,
-          )}
-        </g>
+        <g transform={`translate(0,${plotH})`}>{labels}</g>
         {onSelectStep ? <rect className="hit" width={plotW} height={plotH} onClick={pick} /> : null}
       </g>
     </svg>

@@ -3,13 +3,14 @@
  * turn at "not" or "but". A table gives the same numbers to screen readers.
  */
 
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { LineChart, type LineSeries } from '../charts/LineChart';
 import { LABEL_DASHES, labelColor } from '../charts/theme';
+import { tokenLabel } from '../charts/tokenLabel';
 import { useWidth } from '../charts/useWidth';
 import type { ForwardTrace } from '../engine/types';
 import { useVis, useVisStore } from '../state/context';
-import { predictedAt, tokenText } from '../state/selectors';
+import { percentText, predictedAt, tokenText } from '../state/selectors';
 import { Panel } from './Panel';
 
 /**
@@ -19,6 +20,7 @@ import { Panel } from './Panel';
  */
 export function turningPoints(trace: ForwardTrace, tokens: readonly string[], labels: readonly string[]): string {
   const K = trace.K;
+  if (!trace.probsPerStep.every(Number.isFinite)) return 'The model\'s numbers overflowed, so at some steps it has no prediction to show.';
   const clear = Math.max(0.5, 1 / K + 0.1);
   const name = (k: number) => labels[k] ?? `class ${k}`;
   let current = predictedAt(trace, 0);
@@ -66,6 +68,7 @@ export function PredictionTrack() {
       dash: LABEL_DASHES[k % LABEL_DASHES.length],
     }));
   }, [trace, labels]);
+  const turns = useMemo(() => turningPoints(trace, tokens, labels), [trace, tokens, labels]);
 
   return (
     <Panel title="Prediction track" notice={trained ? (TASK_NOTICE[task] ?? GENERIC_NOTICE) : `${GENERIC_NOTICE} With random weights the jumps mean nothing yet.`}>
@@ -81,7 +84,7 @@ export function PredictionTrack() {
           ))}
         </ul>
         <LineChart
-          label={`Probability of each label after each token. ${turningPoints(trace, tokens, labels)}`}
+          label={`Probability of each label after each token. ${turns}`}
           tokens={tokens}
           padded={padded}
           series={series}
@@ -90,7 +93,7 @@ export function PredictionTrack() {
           yLabel="probability"
           onSelectStep={(t) => store.getState().setStep(t)}
         />
-        <p className="chart-summary">{turningPoints(trace, tokens, labels)}</p>
+        <p className="chart-summary">{turns}</p>
         <ProbabilityTable trace={trace} tokens={tokens} labels={labels} step={step} />
       </div>
     </Panel>
@@ -99,14 +102,16 @@ export function PredictionTrack() {
 
 function ProbabilityTable({ trace, tokens, labels, step }: { trace: ForwardTrace; tokens: readonly string[]; labels: readonly string[]; step: number }) {
   const [open, setOpen] = useState(false);
+  const captionId = useId();
   const K = trace.K;
   return (
     <details className="values" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>Show probabilities as a table</summary>
       {open ? (
-        <div className="table-scroll">
+        // Focusable, so a keyboard user can scroll a table taller than its box.
+        <div className="table-scroll" tabIndex={0} role="group" aria-labelledby={captionId}>
           <table>
-            <caption>Prediction after each token</caption>
+            <caption id={captionId}>Prediction after each token</caption>
             <thead>
               <tr>
                 <th scope="col">step</th>
@@ -122,9 +127,9 @@ function ProbabilityTable({ trace, tokens, labels, step }: { trace: ForwardTrace
               {tokens.map((tok, t) => (
                 <tr key={t} className={t === step ? 'selected' : undefined} aria-current={t === step ? 'step' : undefined}>
                   <td>{t + 1}</td>
-                  <th scope="row">{tok}</th>
+                  <th scope="row" dir="auto">{tokenLabel(tok)}</th>
                   {Array.from({ length: K }, (_, k) => (
-                    <td key={k}>{(trace.probsPerStep[t * K + k] * 100).toFixed(1)}%</td>
+                    <td key={k}>{percentText(trace.probsPerStep[t * K + k], 1)}</td>
                   ))}
                 </tr>
               ))}

@@ -15,6 +15,7 @@ export function SentenceInput() {
       <input
         id={id}
         type="text"
+        dir="auto"
         value={sentence}
         spellCheck={false}
         autoComplete="off"

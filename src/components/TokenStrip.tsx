@@ -4,10 +4,13 @@
  * unit's hidden state or by saliency ||dL/dx_t||.
  */
 
-import { useEffect, useId, useRef } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, type CSSProperties } from 'react';
+import type { StoreApi } from 'zustand';
+import { formatValue } from '../charts/CellDiagram';
 import { colorFor, saliencyColor, textOn } from '../charts/theme';
+import { tokenLabel } from '../charts/tokenLabel';
 import { useVis, useVisStore } from '../state/context';
-import { COLOR_BY, type ColorBy } from '../state/store';
+import { COLOR_BY, type ColorBy, type VisState } from '../state/store';
 
 const COLOR_BY_LABEL: Record<ColorBy, string> = {
   none: 'nothing',
@@ -15,11 +18,14 @@ const COLOR_BY_LABEL: Record<ColorBy, string> = {
   saliency: 'saliency ||dL/dx||',
 };
 
-/** Saliency on a log scale over four decades below the largest, so vanishing values still show. */
+/**
+ * Saliency on a log scale over four decades below the largest, so vanishing values still show.
+ * An overflowed (non-finite) norm is the darkest level; the largest finite one sets the scale.
+ */
 export function saliencyLevels(dxNorm: ArrayLike<number>): number[] {
   let max = 0;
-  for (let t = 0; t < dxNorm.length; t++) max = Math.max(max, dxNorm[t]);
-  return Array.from(dxNorm, (v) => (max > 0 && v > 0 ? Math.max(0, 1 + Math.log10(v / max) / 4) : 0));
+  for (let t = 0; t < dxNorm.length; t++) if (Number.isFinite(dxNorm[t])) max = Math.max(max, dxNorm[t]);
+  return Array.from(dxNorm, (v) => (!Number.isFinite(v) ? 1 : max > 0 && v > 0 ? Math.max(0, 1 + Math.log10(v / max) / 4) : 0));
 }
 
 export function TokenStrip() {
@@ -42,41 +48,34 @@ export function TokenStrip() {
     list.querySelector<HTMLButtonElement>('button[aria-current="step"]')?.focus();
   }, [step]);
 
-  const levels = colorBy === 'saliency' ? saliencyLevels(dxNorm) : null;
-  const H = trace.H;
+  // Colours and notes depend on the run, the unit and the colouring, not on the step: a step change
+  // re-renders only the two chips whose highlight moves.
+  const chips = useMemo(() => {
+    const levels = colorBy === 'saliency' ? saliencyLevels(dxNorm) : null;
+    const H = trace.H;
+    return tokens.map((tok, t): ChipData => {
+      let bg: string | undefined;
+      let value = '';
+      if (colorBy === 'unit') {
+        const v = trace.h[t * H + unit];
+        bg = colorFor('diverging', v, [-1, 1]);
+        value = `unit ${unit}: h = ${Number.isFinite(v) ? v.toFixed(3) : formatValue(v)}`;
+      } else if (levels) {
+        bg = saliencyColor(levels[t]);
+        value = `saliency ${Number.isFinite(dxNorm[t]) ? dxNorm[t].toExponential(2) : 'overflow'}`;
+      }
+      const notes = [unknown[t] ? 'not in vocabulary' : '', padded[t] ? 'padding' : '', value].filter(Boolean).join('; ');
+      const classes = ['chip', unknown[t] ? 'unknown' : '', padded[t] ? 'padded' : ''].filter(Boolean).join(' ');
+      return { label: tokenLabel(tok, 30), classes, notes, style: bg ? { background: bg, color: textOn(bg) } : undefined };
+    });
+  }, [tokens, unknown, padded, trace, unit, colorBy, dxNorm]);
 
   return (
     <div className="token-strip-box">
       <ol className="token-strip" aria-label="Tokens" ref={listRef}>
-        {tokens.map((tok, t) => {
-          let bg: string | undefined;
-          let value = '';
-          if (colorBy === 'unit') {
-            const v = trace.h[t * H + unit];
-            bg = colorFor('diverging', v, [-1, 1]);
-            value = `unit ${unit}: h = ${v.toFixed(3)}`;
-          } else if (levels) {
-            bg = saliencyColor(levels[t]);
-            value = `saliency ${dxNorm[t].toExponential(2)}`;
-          }
-          const notes = [unknown[t] ? 'not in vocabulary' : '', padded[t] ? 'padding' : '', value].filter(Boolean).join('; ');
-          const classes = ['chip', t === step ? 'current' : '', unknown[t] ? 'unknown' : '', padded[t] ? 'padded' : ''].filter(Boolean).join(' ');
-          return (
-            <li key={t}>
-              <button
-                type="button"
-                className={classes}
-                aria-current={t === step ? 'step' : undefined}
-                tabIndex={t === step ? 0 : -1}
-                title={notes || undefined}
-                style={bg ? { background: bg, color: textOn(bg) } : undefined}
-                onClick={() => store.getState().setStep(t)}
-              >
-                {tok === ' ' ? '␣' : tok === '\n' ? '⏎' : tok}
-              </button>
-            </li>
-          );
-        })}
+        {chips.map((chip, t) => (
+          <Chip key={t} t={t} chip={chip} current={t === step} store={store} />
+        ))}
       </ol>
       <div className="inline-field">
         <label htmlFor={selectId}>Colour tokens by</label>
@@ -93,3 +92,30 @@ export function TokenStrip() {
     </div>
   );
 }
+
+interface ChipData {
+  label: string;
+  /** classes other than "current" */
+  classes: string;
+  notes: string;
+  style: CSSProperties | undefined;
+}
+
+const Chip = memo(function Chip({ t, chip, current, store }: { t: number; chip: ChipData; current: boolean; store: StoreApi<VisState> }) {
+  return (
+    <li>
+      <button
+        type="button"
+        className={current ? `${chip.classes} current` : chip.classes}
+        aria-current={current ? 'step' : undefined}
+        dir="auto"
+        tabIndex={current ? 0 : -1}
+        title={chip.notes || undefined}
+        style={chip.style}
+        onClick={() => store.getState().setStep(t)}
+      >
+        {chip.label}
+      </button>
+    </li>
+  );
+});

@@ -6,12 +6,20 @@
 import { GATE_NAMES, type CellKind, type ForwardTrace } from '../engine/types';
 import type { VisState } from './store';
 
-/** The token at the current step as a student reads it (padding and spaces spelled out). */
+const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Z}\p{M}]+$/u;
+const SPOKEN_MAX = 40;
+
+/** The token at the current step as a student reads it (padding, spaces and invisible characters spelled out). */
 export function tokenText(token: string, padded = false): string {
   if (padded) return `padding '${token}'`;
   if (token === ' ') return 'space';
   if (token === '\n') return 'newline';
-  return `'${token}'`;
+  if (token === '' || INVISIBLE.test(token)) {
+    return `the invisible character ${Array.from(token, (ch) => `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`).join(' ')}`;
+  }
+  const chars = Array.from(token);
+  // A screen reader reads every character of a 5,000-letter "word"; cut it, by code points.
+  return chars.length > SPOKEN_MAX ? `'${chars.slice(0, SPOKEN_MAX - 1).join('')}…'` : `'${token}'`;
 }
 
 /** Index of the most probable label after step t. */
@@ -22,6 +30,11 @@ export function predictedAt(trace: ForwardTrace, t: number): number {
   return best;
 }
 
+/** A probability as "71%" (or "71.4%" with `digits`); "overflow" when the model's numbers overflowed. */
+export function percentText(p: number, digits = 0): string {
+  return Number.isFinite(p) ? `${(p * 100).toFixed(digits)}%` : 'overflow';
+}
+
 /** "Step 3 of 7: 'not'. Prediction: negative 71%." for the live region. */
 export function announcement(s: Pick<VisState, 'step' | 'tokens' | 'padded' | 'trace' | 'modelInfo'>): string {
   const T = s.trace.T;
@@ -29,7 +42,8 @@ export function announcement(s: Pick<VisState, 'step' | 'tokens' | 'padded' | 't
   const k = predictedAt(s.trace, t);
   const p = s.trace.probsPerStep[t * s.trace.K + k];
   const label = s.modelInfo.labels[k] ?? `class ${k}`;
-  return `Step ${t + 1} of ${T}: ${tokenText(s.tokens[t], s.padded[t])}. Prediction: ${label} ${Math.round(p * 100)}%.`;
+  const prediction = Number.isFinite(p) ? `${label} ${percentText(p)}` : 'none (the numbers overflowed)';
+  return `Step ${t + 1} of ${T}: ${tokenText(s.tokens[t], s.padded[t])}. Prediction: ${prediction}.`;
 }
 
 export const selectT = (s: VisState): number => s.trace.T;

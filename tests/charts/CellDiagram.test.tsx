@@ -89,9 +89,14 @@ describe('CellDiagram', () => {
   it('selects a unit when a square of a strip is clicked', () => {
     const onSelectUnit = vi.fn();
     const { container } = render(<CellDiagram values={lstm} unit={0} step={0} token="a" onSelectUnit={onSelectUnit} />);
-    const forgetStrip = container.querySelector('[data-part="f"] g[aria-hidden="true"]')!;
-    fireEvent.click(forgetStrip.querySelectorAll('rect')[2]);
-    expect(onSelectUnit).toHaveBeenCalledWith(2);
+    // The strip is one canvas, three units wide here: a click in its last third is unit 2.
+    const strip = container.querySelector<HTMLCanvasElement>('[data-part="f"] canvas.unit-strip')!;
+    expect(strip.width).toBe(3);
+    strip.getBoundingClientRect = () => ({ left: 100, top: 50, width: 60, height: 10, right: 160, bottom: 60, x: 100, y: 50, toJSON: () => ({}) });
+    fireEvent.click(strip, { clientX: 145, clientY: 55 });
+    expect(onSelectUnit).toHaveBeenLastCalledWith(2);
+    fireEvent.click(strip, { clientX: 101, clientY: 55 });
+    expect(onSelectUnit).toHaveBeenLastCalledWith(0);
   });
 });
 
@@ -103,7 +108,7 @@ describe('formatValue', () => {
     expect(formatValue(0.0043)).toBe('0.0043');
     expect(formatValue(-0.00021)).toBe('-0.00021');
     expect(formatValue(3e-7)).toBe('3.0e-7');
-    expect(formatValue(NaN)).toBe('undefined');
+    expect(formatValue(NaN)).toBe('overflow');
     expect(formatValue(-Infinity)).toBe('-overflow');
   });
 });

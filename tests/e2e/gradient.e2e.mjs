@@ -6,13 +6,15 @@ import { assert, poll, test } from './harness.mjs';
 
 const shotDir = path.resolve(fileURLToPath(new URL('../../test-results/screenshots', import.meta.url)));
 
-// The sticky sentence-and-playback bar would cover the top of a panel in an element screenshot.
-const UNSTICK = 'section[aria-label="Sentence and playback"] { position: static !important; }';
-
 /** Saves a screenshot of one element (the harness's own screenshot is the full page). */
 async function shootElement(locator, name) {
   mkdirSync(shotDir, { recursive: true });
-  await locator.screenshot({ path: path.join(shotDir, `${name}.png`), style: UNSTICK });
+  // The sticky sentence-and-playback bar would cover the top of a panel in an element screenshot.
+  // Unstuck through CSSOM: the page's CSP refuses the <style> tag screenshot({ style }) would add.
+  const bar = locator.page().locator('section[aria-label="Sentence and playback"]');
+  await bar.evaluate((el) => el.style.setProperty('position', 'static', 'important'));
+  await locator.screenshot({ path: path.join(shotDir, `${name}.png`) });
+  await bar.evaluate((el) => el.style.removeProperty('position'));
 }
 
 /** The "Gradient norms" table as { header, rows } of cell texts. */
