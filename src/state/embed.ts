@@ -178,7 +178,8 @@ export const RESIZE_MESSAGE = 'gatescope:resize';
 /** Five lines for the course page: sizes every gatescope iframe to the height it posts. */
 export const RESIZE_LISTENER = `<script>
 addEventListener('message', (e) => {
-  if (e.data?.type !== '${RESIZE_MESSAGE}') return;
-  for (const f of document.querySelectorAll('iframe')) if (f.contentWindow === e.source) f.style.height = e.data.height + 'px';
+  const h = e.data?.type === '${RESIZE_MESSAGE}' ? Number(e.data.height) : NaN;
+  if (!(h > 0 && h < 20000)) return;
+  for (const f of document.querySelectorAll('iframe')) if (f.contentWindow === e.source) f.style.height = h + 'px';
 });
 </script>`;
