@@ -1,11 +1,11 @@
 /**
  * Backpropagation through time of the softmax cross-entropy loss on the head over the last hidden
  * state. Gives total derivatives dL/dh_t, dL/dc_t, dL/dx_t for every step and the gradient of every
- * parameter. Weight gradients are deferred: the time loop stores the pre-activation gradients and
- * one blocked pass after it forms sum_t a_t z_t^T.
+ * parameter. Only dL/dh_{t-1} = W_hh^T da_t stays in the time loop; the loop stores the
+ * pre-activation gradients da_t and matrix products after it form dL/dx_t and sum_t da_t z_t^T.
  */
 import { CELLS, type BackState } from './cells';
-import { gemvTAdd, norm2, outerAccumulate } from './linalg';
+import { copyToDense, gemmAdd, gemvTAdd, norm2, scratch, scratchDense } from './linalg';
 import { BLOCKS, type BackwardResult, type ForwardTrace, type ModelParams, type ParamGrads } from './types';
 
 /** Zero gradients with the shapes of params. */
@@ -40,17 +40,12 @@ export function backward(params: ModelParams, trace: ForwardTrace, target: numbe
   const dh = new Float64Array(T * H);
   const dc = cell === 'lstm' ? new Float64Array(T * H) : null;
   const dx = new Float64Array(T * D);
-  const dax = new Float64Array(T * GH);
-  const dah = cell === 'gru' ? new Float64Array(T * GH) : dax;
-  const back: BackState = {
-    H,
-    dh,
-    dc,
-    dax,
-    dah,
-    dcCarry: new Float64Array(H),
-    dhDirect: new Float64Array(H),
-  };
+  // Work buffers (not returned): every row t of dax/dah and all of dhDirect are written by the
+  // cell before they are read; dcCarry starts at zero.
+  const dax = scratch('backward.dax', T * GH);
+  const dah = cell === 'gru' ? scratch('backward.dah', T * GH) : dax;
+  const dcCarry = scratch('backward.dcCarry', H).fill(0, 0, H);
+  const back: BackState = { H, dh, dc, dax, dah, dcCarry, dhDirect: scratch('backward.dhDirect', H) };
   const zeros = new Float64Array(H);
 
   // Head: dL/dlogits = probs - onehot(target).
@@ -72,22 +67,35 @@ export function backward(params: ModelParams, trace: ForwardTrace, target: numbe
     }
   }
 
+  // The products read private Dense copies of the weights and states (see linalg.ts).
+  const weightHh = scratchDense('backward.weightHh', GH * H);
+  copyToDense(params.weightHh, GH * H, weightHh);
+  const dhPrev = scratchDense('backward.dhPrev', H);
   const stepBackward = CELLS[cell].stepBackward;
   for (let t = T - 1; t >= 0; t--) {
     stepBackward(trace, back, t, zeros);
-    gemvTAdd(params.weightIh, GH, D, dax, t * GH, dx, t * D);
     if (t > 0) {
       // dL/dh_{t-1} = (the direct path) + W_hh^T (recurrent pre-activation gradient).
       const po = (t - 1) * H;
-      for (let j = 0; j < H; j++) dh[po + j] = back.dhDirect[j];
-      gemvTAdd(params.weightHh, GH, H, dah, t * GH, dh, po);
+      for (let j = 0; j < H; j++) dhPrev[j] = back.dhDirect[j];
+      gemvTAdd(weightHh, GH, H, dah, t * GH, dhPrev, 0);
+      for (let j = 0; j < H; j++) dh[po + j] = dhPrev[j];
     }
   }
 
-  // Deferred parameter gradients: one blocked pass each.
-  outerAccumulate(grads.weightIh, GH, D, dax, GH, trace.x, D, 0, T);
+  // Everything that does not feed the recurrence is deferred to matrix products after the loop:
+  // dx = DAX W_ih (T x D), dW_ih = DAX^T X, dW_hh = DAH^T H_prev (DAX, DAH: T x G*H).
+  const weightIh = scratchDense('backward.weightIh', GH * D);
+  copyToDense(params.weightIh, GH * D, weightIh);
+  const x = scratchDense('backward.x', T * D);
+  copyToDense(trace.x, T * D, x);
+  const h = scratchDense('backward.h', T * H);
+  copyToDense(trace.h, T * H, h);
+  // The products accumulate straight into the fresh, zeroed result arrays.
+  gemmAdd(T, GH, D, dax, 0, GH, 1, weightIh, 0, D, dx, 0, D);
+  gemmAdd(GH, T, D, dax, 0, 1, GH, x, 0, D, grads.weightIh, 0, D);
   // h_{t-1} for t >= 1 is h row t-1; step 0 sees h_{-1} = 0 and adds nothing.
-  if (T > 1) outerAccumulate(grads.weightHh, GH, H, dah.subarray(GH), GH, trace.h, H, 0, T - 1);
+  if (T > 1) gemmAdd(GH, T - 1, H, dah, GH, 1, GH, h, 0, H, grads.weightHh, 0, H);
   for (let t = 0; t < T; t++) {
     const o = t * GH;
     for (let r = 0; r < GH; r++) {

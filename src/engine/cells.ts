@@ -10,6 +10,7 @@
  * dL/dx_t, dL/dh_{t-1} and the weight gradients.
  */
 import { sigmoid, sigmoidDerFromOutput, tanhDerFromOutput } from './activations';
+import type { Dense } from './linalg';
 import type { CellKind } from './types';
 
 /** Buffers of one forward pass; `t` indexes rows of the T x ... arrays. */
@@ -17,8 +18,8 @@ export interface StepState {
   H: number;
   /** T x G*H: W_ih x_t + b_ih */
   ax: Float64Array;
-  /** G*H: W_hh h_{t-1} + b_hh for the current step */
-  ah: Float64Array;
+  /** G*H: W_hh h_{t-1} + b_hh for the current step (Dense) */
+  ah: Dense;
   /** T x H */
   h: Float64Array;
   /** T x H (lstm) */
@@ -123,7 +124,8 @@ const lstm: Cell = {
       const forgetGate = gates[ao + H + j];
       const candidate = gates[ao + 2 * H + j];
       const outputGate = gates[ao + 3 * H + j];
-      const tanhCell = Math.tanh(c[so + j]);
+      // h = o * tanh(c) gives tanh(c) back without a second tanh (within 2 ulp), unless o underflowed.
+      const tanhCell = outputGate > 1e-300 ? f.h[so + j] / outputGate : Math.tanh(c[so + j]);
       const dH = dh[so + j];
       // Total dL/dc_t: through h_t = o * tanh(c_t), plus what step t+1 sent back along the cell line.
       const dCell = dcCarry[j] + dH * outputGate * tanhDerFromOutput(tanhCell);

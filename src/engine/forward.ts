@@ -3,7 +3,7 @@
  * applied after every prefix (the prediction track) and at the last step (the output).
  */
 import { CELLS, type StepState } from './cells';
-import { gemvAdd } from './linalg';
+import { gemmAdd, gemvAdd, gemvTAdd, scratch, scratchDense, transposeToDense } from './linalg';
 import { BLOCKS, type ForwardTrace, type ModelParams } from './types';
 
 /** Writes softmax(logits[o .. o+K)) into probs[o .. o+K), stable for large logits. */
@@ -51,11 +51,12 @@ export function forward(params: ModelParams, ids: ArrayLike<number>): ForwardTra
   const GH = G * H;
   const { weightIh, weightHh, biasIh, biasHh, embedding, headWeight, headBias } = params;
 
-  // Every buffer is allocated once here; the time loop below allocates nothing.
+  // Every buffer is allocated once here; the time loop below allocates nothing. Work buffers that
+  // the trace does not keep come from the scratch pool and are fully overwritten before use.
   const idArr = Int32Array.from(ids);
   const x = new Float64Array(T * D);
-  const ax = new Float64Array(T * GH);
-  const ah = new Float64Array(GH);
+  const ax = scratch('forward.ax', T * GH);
+  const ah = scratchDense('forward.ah', GH);
   const h = new Float64Array(T * H);
   const c = cell === 'lstm' ? new Float64Array(T * H) : null;
   const gates = new Float64Array(cell === 'rnn' ? 0 : T * GH);
@@ -64,20 +65,26 @@ export function forward(params: ModelParams, ids: ArrayLike<number>): ForwardTra
   const logitsPerStep = new Float64Array(T * K);
   const probsPerStep = new Float64Array(T * K);
 
-  // Input projections of all steps first: they do not depend on the recurrence.
+  // Transposed weights let every product below run in the faster out += W^T u form (linalg.ts).
+  const weightIhT = scratchDense('forward.weightIhT', D * GH);
+  const weightHhT = scratchDense('forward.weightHhT', H * GH);
+  transposeToDense(weightIh, GH, D, weightIhT);
+  transposeToDense(weightHh, GH, H, weightHhT);
+
+  // Input projections of all steps first, as one matrix product: they do not depend on the recurrence.
   for (let t = 0; t < T; t++) {
     const eo = idArr[t] * D;
     const xo = t * D;
     for (let d = 0; d < D; d++) x[xo + d] = embedding[eo + d];
     ax.set(biasIh, t * GH);
-    gemvAdd(weightIh, GH, D, x, xo, ax, t * GH);
   }
+  gemmAdd(T, D, GH, x, 0, D, 1, weightIhT, 0, GH, ax, 0, GH);
 
   const state: StepState = { H, ax, ah, h, c, gates, hn, zeros };
   const step = CELLS[cell].step;
   for (let t = 0; t < T; t++) {
-    ah.set(biasHh);
-    if (t > 0) gemvAdd(weightHh, GH, H, h, (t - 1) * H, ah, 0);
+    for (let r = 0; r < GH; r++) ah[r] = biasHh[r];
+    if (t > 0) gemvTAdd(weightHhT, H, GH, h, (t - 1) * H, ah, 0);
     step(state, t);
     logitsPerStep.set(headBias, t * K);
     gemvAdd(headWeight, K, H, h, t * H, logitsPerStep, t * K);
