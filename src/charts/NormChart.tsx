@@ -4,10 +4,11 @@
  * Exact zeros sit on the axis floor with a hollow down-triangle; Infinity/NaN sit above the top
  * with a filled up-triangle and read "overflow"; neither ever reaches the log scale itself.
  */
-import { useId, useMemo, type MouseEvent, type ReactNode } from 'react';
+import { memo, useId, useMemo, type MouseEvent, type ReactNode } from 'react';
 import { line, scaleBand } from 'd3';
 import { classifyNorm, decadeTicks, formatDecade, formatNorm, logDomain, makeLogScale } from './logScale';
 import { cssVar } from './theme';
+import { tokenLabel } from './tokenLabel';
 import { useWidth } from './useWidth';
 
 export type MarkerShape = 'circle' | 'square' | 'diamond' | 'cross';
@@ -54,9 +55,7 @@ const MARGIN = { top: 30, right: 12, bottom: 64, left: 52 };
 const OVERFLOW_Y = -16;
 const MAX_MARKER_STEPS = 80;
 
-function shortToken(token: string): string {
-  return token.length > 10 ? token.slice(0, 9) + '…' : token;
-}
+const shortToken = (token: string): string => tokenLabel(token, 10);
 
 /** An SVG marker centred on (0,0). */
 export function Marker({ shape, color, size = 3.5 }: { shape: MarkerShape; color: string; size?: number }) {
@@ -227,43 +226,28 @@ export function NormChart(props: NormChartProps) {
             )}
             <line y1={0} y2={innerH} style={{ stroke: 'currentColor', strokeOpacity: 0.5 }} />
             <line x2={innerW} y1={innerH} y2={innerH} style={{ stroke: 'currentColor', strokeOpacity: 0.5 }} />
-            {series.map((s, k) => (
-              <g key={s.key} className="series">
-                {reached != null && <path d={paths[k].full} style={{ fill: 'none', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash, opacity: 0.25 }} />}
-                <path d={paths[k].ahead} style={{ fill: 'none', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash }} />
-                {Array.from({ length: Math.min(T, s.values.length) }, (_, t) => {
-                  const v = s.values[t];
-                  const kind = classifyNorm(v);
-                  const faded = reached != null && t < reached ? 0.25 : 1;
-                  if (kind === 'zero')
-                    return (
-                      <g key={t} transform={`translate(${cx(t)},${innerH})`} opacity={faded}>
-                        <ZeroMarker color={s.color} />
-                      </g>
-                    );
-                  if (kind === 'overflow')
-                    return (
-                      <g key={t} transform={`translate(${cx(t)},${OVERFLOW_Y})`} opacity={faded}>
-                        <OverflowMarker color={s.color} />
-                      </g>
-                    );
-                  if (!drawMarkers && t !== step) return null;
+            <SeriesMarks series={series} paths={paths} T={T} cx={cx} y={y} innerH={innerH} reached={reached} drawMarkers={drawMarkers} />
+            {step < T && (
+              // The current step drawn over the memoised marks, so a step re-renders only these.
+              <g className="step-marks">
+                {series.map((s) => {
+                  const v = s.values[step];
+                  if (step >= s.values.length || classifyNorm(v) !== 'positive') return null;
                   return (
-                    <g key={t} transform={`translate(${cx(t)},${y(v)})`} opacity={faded}>
-                      <Marker shape={s.marker} color={s.color} size={t === step ? 4.5 : 3} />
+                    <g key={s.key} transform={`translate(${cx(step)},${y(v)})`} opacity={reached != null && step < reached ? 0.25 : 1}>
+                      <Marker shape={s.marker} color={s.color} size={4.5} />
                     </g>
                   );
                 })}
               </g>
-            ))}
+            )}
             <g transform={`translate(0,${innerH})`} aria-hidden="true">
-              {tokens.map((tok, t) =>
-                t % layout.labelEvery === 0 || t === step ? (
-                  <text key={t} transform={`translate(${cx(t)},10) rotate(-40)`} textAnchor="end" dy="0.32em"
-                    style={{ fontSize: 11, fill: 'currentColor', fontWeight: t === step ? 700 : 400, opacity: padded?.[t] ? 0.55 : 1 }}>
-                    {shortToken(tok)}
-                  </text>
-                ) : null,
+              <TokenTicks tokens={tokens} padded={padded} cx={cx} every={layout.labelEvery} />
+              {step < T && (
+                <text transform={`translate(${cx(step)},10) rotate(-40)`} textAnchor="end" dy="0.32em"
+                  style={{ fontSize: 11, fill: 'currentColor', fontWeight: 700, opacity: padded?.[step] ? 0.55 : 1, stroke: cssVar('panel-bg'), strokeWidth: 3, paintOrder: 'stroke' }}>
+                  {shortToken(tokens[step])}
+                </text>
               )}
             </g>
             {(onHoverStep || onSelectStep) && (
@@ -280,7 +264,7 @@ export function NormChart(props: NormChartProps) {
       </div>
       {readoutStep != null && (
         <p className="norm-readout">
-          <span className="token">{tokens[readoutStep]}</span> (step {readoutStep + 1}):{' '}
+          <span className="token" dir="auto">{tokenLabel(tokens[readoutStep] ?? '')}</span> (step {readoutStep + 1}):{' '}
           {series.map((s, k) => (
             <span key={s.key}>
               {k > 0 ? ', ' : ''}
@@ -304,13 +288,7 @@ export function NormChart(props: NormChartProps) {
           </thead>
           <tbody>
             {tokens.map((tok, t) => (
-              <tr key={t} aria-current={t === step ? 'step' : undefined}
-                className={[t === step ? 'is-current' : '', t === reached ? 'is-reached' : '', padded?.[t] ? 'is-pad' : ''].join(' ').trim() || undefined}>
-                <th scope="row">{tok}</th>
-                {series.map((s) => (
-                  <td key={s.key}>{t < s.values.length ? formatNorm(s.values[t]) : '—'}</td>
-                ))}
-              </tr>
+              <NormRow key={t} t={t} tok={tok} series={series} current={t === step} isReached={t === reached} pad={padded?.[t] ?? false} />
             ))}
           </tbody>
         </table>
@@ -318,3 +296,71 @@ export function NormChart(props: NormChartProps) {
     </figure>
   );
 }
+
+/** The lines and every step's marker; memoised, so moving the step does not redraw them. */
+const SeriesMarks = memo(function SeriesMarks(props: {
+  series: NormSeries[];
+  paths: { key: string; full: string; ahead: string }[];
+  T: number;
+  cx: (t: number) => number;
+  y: (v: number) => number;
+  innerH: number;
+  reached: number | null;
+  drawMarkers: boolean;
+}) {
+  const { series, paths, T, cx, y, innerH, reached, drawMarkers } = props;
+  return series.map((s, k) => (
+    <g key={s.key} className="series">
+      {reached != null && <path d={paths[k].full} style={{ fill: 'none', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash, opacity: 0.25 }} />}
+      <path d={paths[k].ahead} style={{ fill: 'none', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash }} />
+      {Array.from({ length: Math.min(T, s.values.length) }, (_, t) => {
+        const v = s.values[t];
+        const kind = classifyNorm(v);
+        const faded = reached != null && t < reached ? 0.25 : 1;
+        if (kind === 'zero')
+          return (
+            <g key={t} transform={`translate(${cx(t)},${innerH})`} opacity={faded}>
+              <ZeroMarker color={s.color} />
+            </g>
+          );
+        if (kind === 'overflow')
+          return (
+            <g key={t} transform={`translate(${cx(t)},${OVERFLOW_Y})`} opacity={faded}>
+              <OverflowMarker color={s.color} />
+            </g>
+          );
+        if (!drawMarkers) return null;
+        return (
+          <g key={t} transform={`translate(${cx(t)},${y(v)})`} opacity={faded}>
+            <Marker shape={s.marker} color={s.color} size={3} />
+          </g>
+        );
+      })}
+    </g>
+  ));
+});
+
+/** The token labels under the x axis, thinned out on long sentences; the current one is drawn over them. */
+const TokenTicks = memo(function TokenTicks({ tokens, padded, cx, every }: { tokens: string[]; padded?: boolean[]; cx: (t: number) => number; every: number }) {
+  return tokens.map((tok, t) =>
+    t % every === 0 ? (
+      <text key={t} transform={`translate(${cx(t)},10) rotate(-40)`} textAnchor="end" dy="0.32em"
+        style={{ fontSize: 11, fill: 'currentColor', opacity: padded?.[t] ? 0.55 : 1 }}>
+        {shortToken(tok)}
+      </text>
+    ) : null,
+  );
+});
+
+/** One table row; memoised, so a step change re-renders only the two rows whose highlight moves. */
+const NormRow = memo(function NormRow({ t, tok, series, current, isReached, pad }: { t: number; tok: string; series: NormSeries[]; current: boolean; isReached: boolean; pad: boolean }) {
+  return (
+    <tr aria-current={current ? 'step' : undefined}
+      className={[current ? 'is-current' : '', isReached ? 'is-reached' : '', pad ? 'is-pad' : ''].join(' ').trim() || undefined}>
+      <th scope="row" dir="auto">{tokenLabel(tok)}</th>
+      {series.map((s) => (
+        <td key={s.key}>{t < s.values.length ? formatNorm(s.values[t]) : '—'}</td>
+      ))}
+    </tr>
+  );
+});

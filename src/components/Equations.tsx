@@ -4,11 +4,12 @@
  * fails, the plain-text forms are shown. Only strings built here go into TeX: numbers we format
  * and fixed symbols, never token text or anything else the student typed.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { formatValue } from '../charts/CellDiagram';
 import { BLOCKS, GATE_NAMES, type ForwardTrace, type ModelParams } from '../engine/types';
 import { useVis } from '../state/context';
 import { Panel } from './Panel';
+import { useOnScreen, useVisibleValue } from './useOnScreen';
 import './panels.css';
 
 export interface Equation {
@@ -163,29 +164,68 @@ function useKatex(): { katex: Katex | null; failed: boolean } {
   return state;
 }
 
-function Formula({ katex, tex, plain }: { katex: Katex | null; tex: string; plain: string }) {
-  const html = useMemo(() => {
-    if (!katex) return null;
-    try {
-      // trust: false blocks \href, \url, \html* ...; the TeX is ours (fixed symbols and formatted numbers).
-      return katex.renderToString(tex, { displayMode: true, trust: false, throwOnError: true, output: 'htmlAndMathml', strict: 'ignore' });
-    } catch {
-      return null;
-    }
-  }, [katex, tex]);
-  if (html === null) return <code className="equation-plain">{plain}</code>;
-  // Safe: KaTeX output for TeX built in this file only (see cellEquations), with trust disabled.
-  return <div className="equation-tex" dangerouslySetInnerHTML={{ __html: html }} />;
+/**
+ * Rendered formulas by TeX source, most recent last: stepping back, or playing the sentence again,
+ * clones the nodes instead of typesetting again (a live LSTM step is six formulas).
+ */
+const rendered = new Map<string, Node>();
+const RENDERED_MAX = 240;
+
+/** Typesets `tex` into `el`, from the cache when it was typeset before; throws what KaTeX throws. */
+function typeset(katex: Katex, tex: string, el: HTMLElement): void {
+  const done = rendered.get(tex);
+  if (done) {
+    rendered.delete(tex);
+    rendered.set(tex, done);
+    el.replaceChildren(done.cloneNode(true));
+    return;
+  }
+  // trust: false blocks \href, \url, \html* ...; the TeX is ours (fixed symbols and formatted numbers).
+  katex.render(tex, el, { displayMode: true, trust: false, throwOnError: true, output: 'htmlAndMathml', strict: 'ignore' });
+  if (el.firstChild && el.childNodes.length === 1) {
+    rendered.set(tex, el.firstChild.cloneNode(true));
+    if (rendered.size > RENDERED_MAX) rendered.delete(rendered.keys().next().value as string);
+  }
 }
+
+const Formula = memo(function Formula({ katex, tex, plain }: { katex: Katex | null; tex: string; plain: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  // katex.render builds DOM nodes and sets their styles through CSSOM, so no HTML is parsed and the
+  // strict Content-Security-Policy (no inline style attributes) holds.
+  useEffect(() => {
+    const el = ref.current;
+    if (!katex || !el) return;
+    try {
+      typeset(katex, tex, el);
+    } catch {
+      // Should KaTeX reject it, the plain-text form takes its place (no state: no second render).
+      const code = document.createElement('code');
+      code.className = 'equation-plain';
+      code.textContent = plain;
+      el.replaceChildren(code);
+    }
+  }, [katex, tex, plain]);
+  // The div stays mounted (React gives it no children), so a later equation can render into it again.
+  const plainShown = !katex;
+  return (
+    <>
+      {plainShown ? <code className="equation-plain">{plain}</code> : null}
+      <div className="equation-tex" ref={ref} hidden={plainShown} />
+    </>
+  );
+});
 
 const NOTICE =
   'Each equation is followed by the same equation for the selected unit at the current step, with the real numbers. Step through the sentence and watch which term dominates: the input x_t or the memory h_(t−1).';
 
 export function Equations() {
-  const params = useVis((s) => s.params);
-  const trace = useVis((s) => s.trace);
-  const step = useVis((s) => s.step);
-  const unit = useVis((s) => s.unit);
+  // Typesetting six live formulas is the costliest part of a step: below the fold it waits until
+  // the visible panels have been painted.
+  const [scrollRef, onScreen] = useOnScreen<HTMLDivElement>();
+  const params = useVisibleValue(useVis((s) => s.params), onScreen);
+  const trace = useVisibleValue(useVis((s) => s.trace), onScreen);
+  const step = useVisibleValue(useVis((s) => s.step), onScreen);
+  const unit = useVisibleValue(useVis((s) => s.unit), onScreen);
   const { katex, failed } = useKatex();
   const t = Math.max(0, Math.min(step, trace.T - 1));
   const j = Math.max(0, Math.min(unit, trace.H - 1));
@@ -198,14 +238,17 @@ export function Equations() {
         {name} at step {t + 1}, unit {j}
         {failed ? ' (the equation renderer could not load; showing plain text)' : ''}.
       </p>
-      <ol className="equation-list">
-        {eqs.map((e) => (
-          <li key={e.id} data-equation={e.id}>
-            <Formula katex={katex} tex={e.tex} plain={e.plain} />
-            <Formula katex={katex} tex={e.liveTex} plain={e.livePlain} />
-          </li>
-        ))}
-      </ol>
+      {/* One focusable scroll box for all equations: on a phone they are wider than the panel. */}
+      <div ref={scrollRef} className="equation-scroll" tabIndex={0} role="group" aria-label="Equations, scroll sideways if cut off">
+        <ol className="equation-list">
+          {eqs.map((e) => (
+            <li key={e.id} data-equation={e.id}>
+              <Formula katex={katex} tex={e.tex} plain={e.plain} />
+              <Formula katex={katex} tex={e.liveTex} plain={e.livePlain} />
+            </li>
+          ))}
+        </ol>
+      </div>
     </Panel>
   );
 }

@@ -10,6 +10,7 @@ import { classifyNorm, formatNorm } from '../charts/logScale';
 import { CELL_KINDS, type CellKind } from '../engine/types';
 import { useVis, useVisStore } from '../state/context';
 import { Panel } from './Panel';
+import { useOnScreen, useVisibleValue } from './useOnScreen';
 import './panels.css';
 
 /** What the gradient did between the last token and the first, for the sentence under the chart. */
@@ -90,26 +91,31 @@ const NOTICE = (
 
 export function GradientFlow() {
   const store = useVisStore();
-  const cell = useVis((s) => s.cell);
-  const tokens = useVis((s) => s.tokens);
-  const padded = useVis((s) => s.padded);
-  const grads = useVis((s) => s.grads);
-  const jac = useVis((s) => s.jac);
+  // Below the fold the charts and tables follow the step after the visible panels are painted;
+  // the controls (compare, play) always show the live state.
+  const [chartsRef, onScreen] = useOnScreen<HTMLDivElement>();
+  const cell = useVisibleValue(useVis((s) => s.cell), onScreen);
+  const tokens = useVisibleValue(useVis((s) => s.tokens), onScreen);
+  const padded = useVisibleValue(useVis((s) => s.padded), onScreen);
+  const grads = useVisibleValue(useVis((s) => s.grads), onScreen);
+  const jac = useVisibleValue(useVis((s) => s.jac), onScreen);
   const compare = useVis((s) => s.compare);
-  const compareResults = useVis((s) => s.compareResults);
-  const step = useVis((s) => s.step);
-  const hoverStep = useVis((s) => s.hover?.step ?? null);
+  const shownCompare = useVisibleValue(compare, onScreen);
+  const compareResults = useVisibleValue(useVis((s) => s.compareResults), onScreen);
+  const step = useVisibleValue(useVis((s) => s.step), onScreen);
+  const hoverStep = useVisibleValue(useVis((s) => s.hover?.step ?? null), onScreen);
   const backwardPlay = useVis((s) => s.backwardPlay);
+  const reached = useVisibleValue(backwardPlay, onScreen);
   const unit = useVis((s) => s.unit);
 
   const runs = useMemo(() => {
-    const cells: CellKind[] = compare ? CELL_KINDS.filter((c) => compareResults[c]) : [];
+    const cells: CellKind[] = shownCompare ? CELL_KINDS.filter((c) => compareResults[c]) : [];
     if (cells.length < 2) return { gradient: [{ cell, dhNorm: grads.dhNorm, dcNorm: grads.dcNorm }], jacobian: [{ cell, h: jac.h, c: jac.c }] };
     return {
       gradient: cells.map((c): CellGradient => ({ cell: c, dhNorm: compareResults[c]!.grads.dhNorm, dcNorm: compareResults[c]!.grads.dcNorm })),
       jacobian: cells.map((c): CellJacobian => ({ cell: c, h: compareResults[c]!.jac.h, c: compareResults[c]!.jac.c })),
     };
-  }, [cell, grads, jac, compare, compareResults]);
+  }, [cell, grads, jac, shownCompare, compareResults]);
 
   const summaries = runs.gradient.map((g) => ({ cell: g.cell, summary: gradientSummary(tokens, g.dhNorm, padded) }));
   const comparing = runs.gradient.length > 1;
@@ -125,7 +131,7 @@ export function GradientFlow() {
   };
   const main = runs.gradient.find((g) => g.cell === cell) ?? runs.gradient[0];
   let playStatus = '';
-  if (backwardPlay === 0 && T > 0) playStatus = `The gradient has reached the first token ${quote(tokens[0])}: ${formatNorm(main.dhNorm[0])}.`;
+  if (reached === 0 && T > 0) playStatus = `The gradient has reached the first token ${quote(tokens[0])}: ${formatNorm(main.dhNorm[0])}.`;
   else if (playing && T > 0) playStatus = `Playing the gradient backward from ${quote(tokens[T - 1])}.`;
 
   const onHoverStep = (t: number | null) => setHover(t === null ? null : { step: t, unit });
@@ -158,15 +164,15 @@ export function GradientFlow() {
       <p className="visually-hidden" aria-live="polite">
         {playStatus}
       </p>
-      <div className="gradient-charts">
+      <div ref={chartsRef} className="gradient-charts">
         <div>
           <h3>Gradient reaching each token</h3>
-          <GradientChart tokens={tokens} cells={runs.gradient} step={step} reached={backwardPlay} hoverStep={hoverStep}
+          <GradientChart tokens={tokens} cells={runs.gradient} step={step} reached={reached} hoverStep={hoverStep}
             onHoverStep={onHoverStep} onSelectStep={setStep} padded={padded} />
         </div>
         <div>
           <h3>Why: one-step Jacobian norms</h3>
-          <JacobianChart tokens={tokens} cells={runs.jacobian} step={step} reached={backwardPlay} hoverStep={hoverStep}
+          <JacobianChart tokens={tokens} cells={runs.jacobian} step={step} reached={reached} hoverStep={hoverStep}
             onHoverStep={onHoverStep} onSelectStep={setStep} padded={padded} />
         </div>
       </div>

@@ -10,6 +10,7 @@ import type { ForwardTrace } from '../engine/types';
 import { useVis, useVisStore } from '../state/context';
 import { seriesOf, type SeriesRef } from '../state/selectors';
 import { Panel } from './Panel';
+import { useOnScreen, useVisibleValue } from './useOnScreen';
 
 function sourceOf(trace: ForwardTrace, ref: SeriesRef): Float64Array {
   if (ref.source === 'h') return trace.h;
@@ -38,7 +39,10 @@ export function Heatmaps() {
   const trace = useVis((s) => s.trace);
   const unit = useVis((s) => s.unit);
   const store = useVisStore();
-  const series = useMemo(() => seriesOf(trace.cell, trace.H), [trace.cell, trace.H]);
+  // Below the fold the maps follow after the visible panels are painted.
+  const [gridRef, onScreen] = useOnScreen<HTMLDivElement>();
+  const shownTrace = useVisibleValue(trace, onScreen);
+  const series = useMemo(() => seriesOf(shownTrace.cell, shownTrace.H), [shownTrace.cell, shownTrace.H]);
   return (
     <Panel
       title="Heatmaps over time"
@@ -61,9 +65,9 @@ export function Heatmaps() {
         </label>
       }
     >
-      <div className="heatmap-grid">
+      <div ref={gridRef} className="heatmap-grid">
         {series.map((ref) => (
-          <HeatmapRegion key={ref.key} refSeries={ref} trace={trace} />
+          <HeatmapRegion key={ref.key} refSeries={ref} trace={shownTrace} onScreen={onScreen} />
         ))}
       </div>
     </Panel>
@@ -71,12 +75,12 @@ export function Heatmaps() {
 }
 
 /** One region per map; it alone subscribes to hover, step and unit so a hover re-renders only the overlays. */
-function HeatmapRegion({ refSeries, trace }: { refSeries: SeriesRef; trace: ForwardTrace }) {
-  const tokens = useVis((s) => s.tokens);
-  const padded = useVis((s) => s.padded);
-  const step = useVis((s) => s.step);
-  const unit = useVis((s) => s.unit);
-  const hover = useVis((s) => s.hover);
+function HeatmapRegion({ refSeries, trace, onScreen }: { refSeries: SeriesRef; trace: ForwardTrace; onScreen: boolean }) {
+  const tokens = useVisibleValue(useVis((s) => s.tokens), onScreen);
+  const padded = useVisibleValue(useVis((s) => s.padded), onScreen);
+  const step = useVisibleValue(useVis((s) => s.step), onScreen);
+  const unit = useVisibleValue(useVis((s) => s.unit), onScreen);
+  const hover = useVisibleValue(useVis((s) => s.hover), onScreen);
   const store = useVisStore();
   const [ref, width] = useWidth<HTMLElement>(320);
   const values = sourceOf(trace, refSeries);

@@ -23,7 +23,7 @@ import {
   type Model,
   type ModelParams,
 } from '../engine/types';
-import { jacobianRange, normsWithPrefix, refineChunk } from './jacobianSteps';
+import { jacobianRange, normsWithPrefix, refineChunk, sharedPrefix } from './jacobianSteps';
 import {
   BUILTIN_SENTENCE,
   RANDOM_TASK,
@@ -267,11 +267,20 @@ function percent(x: number): string {
 }
 
 /** A run kept for reuse, with the knobs it ran with (runs of one model and knobs share Jacobian norms). */
-type CachedRun = ReturnType<typeof runCell> & { knobs: { recurrentScale: number; forgetBias: number } };
+type CachedRun = ReturnType<typeof runCell> & { knobs: { recurrentScale: number; forgetBias: number }; target: number | null };
 
 /** True once every step's Jacobian norms are the precise ones. */
 function runIsPrecise(run: CachedRun): boolean {
   return run.preciseSteps >= run.trace.T;
+}
+
+/** The engine's numbers for one run. */
+interface RunNumbers {
+  params: ModelParams;
+  trace: ForwardTrace;
+  grads: BackwardResult;
+  jac: JacobianNorms;
+  preciseSteps: number;
 }
 
 /** Runs one model over the sentence: tokens, padding, knobs, forward, backward, Jacobian norms. */
@@ -283,6 +292,8 @@ function runCell(
   target: number | null,
   /** the Jacobian norms of the trace and how many leading steps of them are precise */
   norms: (params: ModelParams, trace: ForwardTrace) => { jac: JacobianNorms; precise: number },
+  /** an earlier run of the same model, knobs and target, whose numbers hold if the token ids match */
+  same: RunNumbers | null = null,
 ): {
   tokens: string[];
   unknown: boolean[];
@@ -314,6 +325,12 @@ function runCell(
     unknown.push(false);
     padded.push(true);
     ids.push(padId);
+  }
+
+  // Same ids, same numbers: a letter typed into a word the vocabulary does not know changes no id.
+  if (same && same.trace.ids.length === ids.length && sharedPrefix(same.trace.ids, ids) === ids.length) {
+    const { params, trace, grads, jac, preciseSteps } = same;
+    return { tokens, unknown, padded, params, trace, grads, jac, preciseSteps, error };
   }
 
   const params = withKnobs(model.params, { recurrentScale: knobs.recurrentScale, forgetBias: knobs.forgetBias });
@@ -461,7 +478,8 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
       const priorNorms = prior ? { ids: prior.trace.ids, jac: prior.jac, precise: prior.preciseSteps } : null;
       const norms = (params: ModelParams, trace: ForwardTrace) =>
         normsWithPrefix(engine.jacobianNorms, params, trace, jacOptions, jacOptions === JACOBIAN_PRECISE, priorNorms);
-      run = { ...runCell(model, s.sentence, s, engine, target, norms), knobs: { recurrentScale: s.recurrentScale, forgetBias: s.forgetBias } };
+      const same = prior && prior.target === target ? prior : null;
+      run = { ...runCell(model, s.sentence, s, engine, target, norms, same), knobs: { recurrentScale: s.recurrentScale, forgetBias: s.forgetBias }, target };
       byModel.set(key, run);
     }
     return run;

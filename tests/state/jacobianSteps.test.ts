@@ -137,6 +137,31 @@ describe('the store with incremental Jacobian norms', () => {
     }
   });
 
+  it('does not rerun the engine when an edit keeps every token id, but shows the new text', () => {
+    const calls = { forward: 0, backward: 0, jac: 0 };
+    const engine: Engine = {
+      forward: (p, ids) => (calls.forward++, forward(p, ids)),
+      backward: (p, t, k) => (calls.backward++, backward(p, t, k)),
+      jacobianNorms: (p, t, o) => (calls.jac++, jacobianNorms(p, t, o)),
+    };
+    const store = createVisStore({ model: 'random', sentence: 'the movie was zq' }, { engine, refineJacobianMs: 1000 });
+    try {
+      const before = store.getState();
+      // "zq" and "zqx" are both the unknown-word id: same numbers, new token text.
+      store.getState().setSentence('the movie was zqx');
+      const s = store.getState();
+      expect(calls).toEqual({ forward: 1, backward: 1, jac: 1 });
+      expect(s.tokens).toEqual(['the', 'movie', 'was', 'zqx']);
+      expect(s.trace).toBe(before.trace);
+      // A known word changes the id: the engine runs again, for that one step's Jacobian only.
+      store.getState().setSentence('the movie was good');
+      expect(calls.forward).toBe(2);
+      expect(store.getState().trace).not.toBe(before.trace);
+    } finally {
+      store.getState().dispose();
+    }
+  });
+
   it('refines a long sentence in chunks across several tasks and ends with the exact norms', async () => {
     const { engine, steps } = engineWithSteps();
     const store = createVisStore({ model: 'random', sentence: sentence(200) }, { engine, refineJacobianMs: 10 });
