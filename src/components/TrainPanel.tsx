@@ -369,7 +369,7 @@ function ProgressTable({ state }: { state: TrainingState }) {
     <details className="values" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>Show training progress as a table</summary>
       {open ? (
-        <div className="table-scroll" tabIndex={0} role="region" aria-label="Training progress table">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Progress by step">
           <p className="hint">Each row averages the training batches since the row before; step 0 is the untrained model, measured on the held-out examples.</p>
           <table>
             <caption>Training progress</caption>

@@ -27,15 +27,13 @@ export function stepJacobian(params: ModelParams, trace: ForwardTrace, t: number
   const G = BLOCKS[cell];
   const so = t * H;
   const go = t * G * H;
-  J.fill(0);
-  const addRow = (j: number, block: number, scale: number): void => {
-    if (scale === 0) return;
-    const wo = (block * H + j) * H;
-    const jo = j * H;
-    for (let k = 0; k < H; k++) J[jo + k] += scale * W[wo + k];
-  };
+  const HH = H * H;
   if (cell === 'rnn') {
-    for (let j = 0; j < H; j++) addRow(j, 0, tanhDerFromOutput(trace.h[so + j]));
+    for (let j = 0; j < H; j++) {
+      const s0 = tanhDerFromOutput(trace.h[so + j]);
+      const jo = j * H;
+      for (let k = 0; k < H; k++) J[jo + k] = s0 * W[jo + k];
+    }
     return;
   }
   const g = trace.gates;
@@ -49,10 +47,15 @@ export function stepJacobian(params: ModelParams, trace: ForwardTrace, t: number
       const tc = Math.tanh(c[so + j]);
       const cPrev = t > 0 ? c[so - H + j] : 0;
       const dhdc = o * tanhDerFromOutput(tc);
-      addRow(j, 0, dhdc * cand * sigmoidDerFromOutput(i));
-      addRow(j, 1, dhdc * cPrev * sigmoidDerFromOutput(f));
-      addRow(j, 2, dhdc * i * tanhDerFromOutput(cand));
-      addRow(j, 3, tc * sigmoidDerFromOutput(o));
+      // Row j of J: each gate block's row j of W_hh, scaled by how gate j moves h_t[j].
+      const si = dhdc * cand * sigmoidDerFromOutput(i);
+      const sf = dhdc * cPrev * sigmoidDerFromOutput(f);
+      const sg = dhdc * i * tanhDerFromOutput(cand);
+      const sO = tc * sigmoidDerFromOutput(o);
+      const jo = j * H;
+      for (let k = 0; k < H; k++) {
+        J[jo + k] = si * W[jo + k] + sf * W[HH + jo + k] + sg * W[2 * HH + jo + k] + sO * W[3 * HH + jo + k];
+      }
     }
     return;
   }
@@ -63,10 +66,13 @@ export function stepJacobian(params: ModelParams, trace: ForwardTrace, t: number
     const n = g[go + 2 * H + j];
     const hPrev = t > 0 ? trace.h[so - H + j] : 0;
     const dn = (1 - z) * tanhDerFromOutput(n);
-    addRow(j, 0, dn * hn[so + j] * sigmoidDerFromOutput(r));
-    addRow(j, 1, (hPrev - n) * sigmoidDerFromOutput(z));
-    addRow(j, 2, dn * r);
-    J[j * H + j] += z;
+    const sr = dn * hn[so + j] * sigmoidDerFromOutput(r);
+    const sz = (hPrev - n) * sigmoidDerFromOutput(z);
+    const sn = dn * r;
+    const jo = j * H;
+    for (let k = 0; k < H; k++) J[jo + k] = sr * W[jo + k] + sz * W[HH + jo + k] + sn * W[2 * HH + jo + k];
+    // h_t = (1 - z) n + z h_{t-1}: the direct path adds z on the diagonal.
+    J[jo + j] += z;
   }
 }
 
