@@ -30,7 +30,9 @@ function examples(): Plugin {
  */
 const CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval' lets the engine compile its WebAssembly kernel (src/engine/wasm); it allows
+  // no eval() or new Function(), unlike 'unsafe-eval'.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",

@@ -7,6 +7,7 @@
 import { CELLS, type BackState } from './cells';
 import { copyToDense, gemmAdd, gemvTAdd, norm2, scratch, scratchDense } from './linalg';
 import { BLOCKS, type BackwardResult, type ForwardTrace, type ModelParams, type ParamGrads } from './types';
+import { copyMatrixIn, gemvKernel, paddedWidth } from './wasm/kernels';
 
 /** Zero gradients with the shapes of params. */
 export function zeroGrads(params: ModelParams): ParamGrads {
@@ -68,13 +69,32 @@ export function backward(params: ModelParams, trace: ForwardTrace, target: numbe
   }
 
   // The products read private Dense copies of the weights and states (see linalg.ts).
-  const weightHh = scratchDense('backward.weightHh', GH * H);
-  copyToDense(params.weightHh, GH * H, weightHh);
+  // W_hh^T da_t runs in the wasm kernel when there is one and W_hh fits its memory:
+  // W_hh^T (H x ldG) at 0, then da_t (zero-padded to ldG), then the output dL/dh_{t-1}.
+  const kernel = gemvKernel();
+  const ldG = paddedWidth(GH);
+  const wasm = kernel !== null && H * ldG + ldG + H <= kernel.capacity ? kernel : null;
+  const vo = H * ldG;
+  const oo = vo + ldG;
+  const weightHh = scratchDense('backward.weightHh', wasm ? 0 : GH * H);
+  if (wasm) {
+    copyMatrixIn(params.weightHh, GH, H, true, wasm.mem, 0, ldG);
+    wasm.mem.fill(0, vo, oo);
+  } else {
+    copyToDense(params.weightHh, GH * H, weightHh);
+  }
   const dhPrev = scratchDense('backward.dhPrev', H);
   const stepBackward = CELLS[cell].stepBackward;
   for (let t = T - 1; t >= 0; t--) {
     stepBackward(trace, back, t, zeros);
-    if (t > 0) {
+    if (t > 0 && wasm) {
+      const mem = wasm.mem;
+      const po = (t - 1) * H;
+      for (let r = 0, k = t * GH; r < GH; r++, k++) mem[vo + r] = dah[k];
+      for (let j = 0; j < H; j++) mem[oo + j] = back.dhDirect[j];
+      wasm.gemv(0, H, ldG, vo, oo);
+      for (let j = 0; j < H; j++) dh[po + j] = mem[oo + j];
+    } else if (t > 0) {
       // dL/dh_{t-1} = (the direct path) + W_hh^T (recurrent pre-activation gradient).
       const po = (t - 1) * H;
       for (let j = 0; j < H; j++) dhPrev[j] = back.dhDirect[j];

@@ -5,6 +5,7 @@
 import { CELLS, type StepState } from './cells';
 import { gemmAdd, gemvAdd, gemvTAdd, scratch, scratchDense, transposeToDense } from './linalg';
 import { BLOCKS, type ForwardTrace, type ModelParams } from './types';
+import { copyMatrixIn, gemvKernel, paddedWidth } from './wasm/kernels';
 
 /** Writes softmax(logits[o .. o+K)) into probs[o .. o+K), stable for large logits. */
 export function softmaxInto(logits: Float64Array, probs: Float64Array, o: number, K: number): void {
@@ -67,9 +68,21 @@ export function forward(params: ModelParams, ids: ArrayLike<number>): ForwardTra
 
   // Transposed weights let every product below run in the faster out += W^T u form (linalg.ts).
   const weightIhT = scratchDense('forward.weightIhT', D * GH);
-  const weightHhT = scratchDense('forward.weightHhT', H * GH);
   transposeToDense(weightIh, GH, D, weightIhT);
-  transposeToDense(weightHh, GH, H, weightHhT);
+  // The recurrent product runs in the wasm kernel when there is one and W_hh fits its memory:
+  // W_hh (G*H x ldH) at 0, then h_{t-1} (zero-padded to ldH), then the output ah.
+  const kernel = gemvKernel();
+  const ldH = paddedWidth(H);
+  const wasm = kernel !== null && GH * ldH + ldH + GH <= kernel.capacity ? kernel : null;
+  const vo = GH * ldH;
+  const oo = vo + ldH;
+  const weightHhT = scratchDense('forward.weightHhT', wasm ? 0 : H * GH);
+  if (wasm) {
+    copyMatrixIn(weightHh, GH, H, false, wasm.mem, 0, ldH);
+    wasm.mem.fill(0, vo, oo);
+  } else {
+    transposeToDense(weightHh, GH, H, weightHhT);
+  }
 
   // Input projections of all steps first, as one matrix product: they do not depend on the recurrence.
   for (let t = 0; t < T; t++) {
@@ -83,8 +96,18 @@ export function forward(params: ModelParams, ids: ArrayLike<number>): ForwardTra
   const state: StepState = { H, ax, ah, h, c, gates, hn, zeros };
   const step = CELLS[cell].step;
   for (let t = 0; t < T; t++) {
-    for (let r = 0; r < GH; r++) ah[r] = biasHh[r];
-    if (t > 0) gemvTAdd(weightHhT, H, GH, h, (t - 1) * H, ah, 0);
+    if (wasm) {
+      const mem = wasm.mem;
+      mem.set(biasHh, oo);
+      if (t > 0) {
+        for (let j = 0, k = (t - 1) * H; j < H; j++, k++) mem[vo + j] = h[k];
+        wasm.gemv(0, GH, ldH, vo, oo);
+      }
+      for (let r = 0; r < GH; r++) ah[r] = mem[oo + r];
+    } else {
+      for (let r = 0; r < GH; r++) ah[r] = biasHh[r];
+      if (t > 0) gemvTAdd(weightHhT, H, GH, h, (t - 1) * H, ah, 0);
+    }
     step(state, t);
     logitsPerStep.set(headBias, t * K);
     gemvAdd(headWeight, K, H, h, t * H, logitsPerStep, t * K);
