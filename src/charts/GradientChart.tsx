@@ -31,16 +31,28 @@ export interface CellGradient {
 export const DH_LABEL = '||dL/dh||';
 export const DC_LABEL = '||dL/dc||';
 
-/** The chart's series: unprefixed labels for one cell, "RNN ||dL/dh||" etc. when comparing. */
-export function gradientSeries(cells: CellGradient[]): NormSeries[] {
+/**
+ * One line per cell (plus the LSTM's cell-state line), labelled plainly for one cell and with the
+ * cell's name in front when comparing. Shared by the gradient and the Jacobian charts.
+ */
+export function cellSeries(
+  cells: { cell: CellKind; h: ArrayLike<number>; c?: ArrayLike<number> | null }[],
+  hLabel: string,
+  cLabel: string,
+): NormSeries[] {
   const compare = cells.length > 1;
   const out: NormSeries[] = [];
   for (const g of cells) {
     const prefix = compare ? CELL_LABEL[g.cell] + ' ' : '';
-    out.push({ key: `${g.cell}-h`, label: prefix + DH_LABEL, values: g.dhNorm, ...SERIES_STYLE[g.cell] });
-    if (g.cell === 'lstm' && g.dcNorm) out.push({ key: 'lstm-c', label: prefix + DC_LABEL, values: g.dcNorm, ...SERIES_STYLE.lstmC });
+    out.push({ key: `${g.cell}-h`, label: prefix + hLabel, values: g.h, ...SERIES_STYLE[g.cell] });
+    if (g.cell === 'lstm' && g.c) out.push({ key: 'lstm-c', label: prefix + cLabel, values: g.c, ...SERIES_STYLE.lstmC });
   }
   return out;
+}
+
+/** The chart's series: unprefixed labels for one cell, "RNN ||dL/dh||" etc. when comparing. */
+export function gradientSeries(cells: CellGradient[]): NormSeries[] {
+  return cellSeries(cells.map((g) => ({ cell: g.cell, h: g.dhNorm, c: g.dcNorm })), DH_LABEL, DC_LABEL);
 }
 
 export interface GradientChartProps {

@@ -5,7 +5,7 @@
  */
 import { useMemo } from 'react';
 import type { CellKind } from '../engine/types';
-import { CELL_LABEL, SERIES_STYLE } from './GradientChart';
+import { cellSeries } from './GradientChart';
 import { NormChart, type NormSeries } from './NormChart';
 
 /** One cell's Jacobian norms; arrays have one entry per token. */
@@ -20,14 +20,7 @@ export const JH_LABEL = '||dh_t/dh_(t-1)||';
 export const JC_LABEL = '||dc_t/dc_(t-1)||';
 
 export function jacobianSeries(cells: CellJacobian[]): NormSeries[] {
-  const compare = cells.length > 1;
-  const out: NormSeries[] = [];
-  for (const j of cells) {
-    const prefix = compare ? CELL_LABEL[j.cell] + ' ' : '';
-    out.push({ key: `${j.cell}-h`, label: prefix + JH_LABEL, values: j.h, ...SERIES_STYLE[j.cell] });
-    if (j.cell === 'lstm' && j.c) out.push({ key: 'lstm-c', label: prefix + JC_LABEL, values: j.c, ...SERIES_STYLE.lstmC });
-  }
-  return out;
+  return cellSeries(cells, JH_LABEL, JC_LABEL);
 }
 
 export interface JacobianChartProps {

@@ -146,7 +146,6 @@ export function spectralNorm(J: Float64Array, n: number, work: LanczosWork, tol 
   const inv = 1 / Math.sqrt(s);
   for (let c = 0; c < n; c++) Q[c] *= inv;
   let top = 0;
-  let m = 0;
   for (let j = 0; j < k; j++) {
     const qo = j * n;
     // w = J^T (J q_j)
@@ -167,7 +166,7 @@ export function spectralNorm(J: Float64Array, n: number, work: LanczosWork, tol 
     for (let c = 0; c < n; c++) a += Q[qo + c] * w[c];
     if (!Number.isFinite(a)) return a !== a ? NaN : Infinity;
     alpha[j] = a;
-    m = j + 1;
+    const m = j + 1;
     // Full reorthogonalisation against every basis vector so far, twice for stability.
     for (let pass = 0; pass < 2; pass++) {
       for (let i = 0; i <= j; i++) {
