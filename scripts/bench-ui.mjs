@@ -22,25 +22,13 @@
 // added to the temp build's models/index.json as task "bench128": no test hook ships in the app.
 // Functions passed to the page (instrument, waitForFunction, evaluate) run in the browser:
 /* global window, document, addEventListener, removeEventListener, requestAnimationFrame */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, findChromium, previewBuild, root } from '../tests/e2e/browser.mjs';
 import { initParams } from '../src/engine/init.ts';
 import { modelToFile, parseModelText } from '../src/engine/modelFile.ts';
 
-const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * Pause between one measured input's frame and the next input, in ms: 50 is about a held arrow
@@ -104,44 +92,26 @@ function benchModelFile() {
   return modelToFile({ name: 'bench LSTM (input 64, hidden 128, random weights)', params, tokenizer: base.tokenizer, labels: base.labels }, 'pytorch');
 }
 
-async function startServer() {
-  const vite = await import('vite');
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'gatescope-bench-ui-'));
-  let server;
-  try {
-    await vite.build({ root, logLevel: 'warn', clearScreen: false, build: { outDir, emptyOutDir: true } });
-    const indexFile = path.join(outDir, 'models', 'index.json');
-    const index = JSON.parse(readFileSync(indexFile, 'utf8'));
-    index.models.push({
-      id: 'bench128-lstm',
-      file: 'bench128-lstm.json',
-      task: 'bench128',
-      cell: 'lstm',
-      testAccuracy: null,
-      description: 'benchmark model',
-      sentence: sentenceOf(32),
-    });
-    writeFileSync(indexFile, JSON.stringify(index));
-    writeFileSync(path.join(outDir, 'models', 'bench128-lstm.json'), JSON.stringify(benchModelFile()));
-    server = await vite.preview({
-      root,
-      logLevel: 'warn',
-      clearScreen: false,
-      build: { outDir },
-      preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
-    });
-  } catch (e) {
-    rmSync(outDir, { recursive: true, force: true });
-    throw e;
-  }
-  const { port } = server.httpServer.address();
-  return {
-    baseURL: `http://127.0.0.1:${port}/`,
-    stop: async () => {
-      await server.close();
-      rmSync(outDir, { recursive: true, force: true });
+/** A production build with the generated hidden-128 model added to its catalogue, on loopback. */
+function startServer() {
+  return previewBuild({
+    prefix: 'gatescope-bench-ui-',
+    prepare(outDir) {
+      const indexFile = path.join(outDir, 'models', 'index.json');
+      const index = JSON.parse(readFileSync(indexFile, 'utf8'));
+      index.models.push({
+        id: 'bench128-lstm',
+        file: 'bench128-lstm.json',
+        task: 'bench128',
+        cell: 'lstm',
+        testAccuracy: null,
+        description: 'benchmark model',
+        sentence: sentenceOf(32),
+      });
+      writeFileSync(indexFile, JSON.stringify(index));
+      writeFileSync(path.join(outDir, 'models', 'bench128-lstm.json'), JSON.stringify(benchModelFile()));
     },
-  };
+  });
 }
 
 /**
@@ -499,7 +469,8 @@ function table(rows) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const { chromium } = await import('playwright-core');
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('bench:ui needs Chromium: apt-get install -y chromium (or set CHROMIUM_PATH)');
   const started = new Date();
   console.log(`bench:ui  ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}`);
   const server = await startServer();

@@ -7,12 +7,9 @@
 //
 // Builds the app into a temp dir, serves it on loopback and drives system Chromium.
 /* global window, requestAnimationFrame -- the page.evaluate callbacks run in the browser */
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, findChromium, previewBuild } from '../tests/e2e/browser.mjs';
 
-const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
@@ -65,16 +62,13 @@ function describeGaps(g) {
   );
 }
 
-const vite = await import('vite');
 const { chromium } = await import('playwright-core');
-const outDir = mkdtempSync(path.join(os.tmpdir(), 'gatescope-bench-dist-'));
 let server;
 let browser;
 try {
-  await vite.build({ root, logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  server = await vite.preview({ root, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
-  const baseURL = `http://127.0.0.1:${server.httpServer.address().port}/`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  server = await previewBuild({ prefix: 'gatescope-bench-dist-', logLevel: 'error' });
+  const baseURL = server.baseURL;
+  browser = await chromium.launch({ executablePath: findChromium() ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // Every panel open: the visualizer redraws from the weights as training goes, as a student would see it.
   await page.goto(`${baseURL}#panels=train,diagram,prediction,heatmaps,gradient,knobs,equations`);
@@ -118,7 +112,6 @@ try {
   }
 } finally {
   await browser?.close().catch(() => {});
-  await server?.close().catch(() => {});
-  rmSync(outDir, { recursive: true, force: true });
+  await server?.stop().catch(() => {});
 }
 process.exit(0);

@@ -12,56 +12,15 @@
 // A test fails on a thrown error, an uncaught page error, a console.error, a request to any host
 // other than loopback, or its timeout. The last line of output is always "N passed, N failed"
 // (or a SKIPPED line when there is no browser), and the exit code is non-zero on any failure.
-import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { CHROMIUM_ARGS, findChromium, previewBuild, root } from './browser.mjs';
 import { internal } from './harness.mjs';
 
-const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const e2eDir = path.join(root, 'tests', 'e2e');
 const screenshotDir = path.join(root, 'test-results', 'screenshots');
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function isExecutable(file) {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** Returns the Chromium executable to use, or null when there is none. */
-function findChromium() {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) {
-    if (isExecutable(fromEnv)) return fromEnv;
-    // An explicit choice that does not work is an error, not a reason to fall back silently.
-    console.log(`CHROMIUM_PATH=${fromEnv} is not an executable file.`);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  }
-  const names = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
-  const candidates = [
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-    '/usr/bin/google-chrome',
-    ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).flatMap((dir) => names.map((n) => path.join(dir, n))),
-  ];
-  return candidates.find(isExecutable) ?? null;
-}
 
 function discoverTestFiles() {
   return readdirSync(e2eDir, { recursive: true })
@@ -109,31 +68,8 @@ async function startServer(dev) {
     const { port } = server.httpServer.address();
     return { baseURL: `http://127.0.0.1:${port}/`, mode: 'vite dev server', stop: () => server.close() };
   }
-  // Build into a temp dir so a developer's dist/ is left alone.
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'gatescope-e2e-dist-'));
-  let server;
-  try {
-    await vite.build({ root, logLevel: 'warn', clearScreen: false, build: { outDir, emptyOutDir: true } });
-    server = await vite.preview({
-      root,
-      logLevel: 'warn',
-      clearScreen: false,
-      build: { outDir },
-      preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
-    });
-  } catch (e) {
-    rmSync(outDir, { recursive: true, force: true });
-    throw e;
-  }
-  const { port } = server.httpServer.address();
-  return {
-    baseURL: `http://127.0.0.1:${port}/`,
-    mode: 'production build',
-    stop: async () => {
-      await server.close();
-      rmSync(outDir, { recursive: true, force: true });
-    },
-  };
+  const server = await previewBuild({ prefix: 'gatescope-e2e-dist-' });
+  return { ...server, mode: 'production build' };
 }
 
 async function runOne(browser, baseURL, t) {
@@ -201,7 +137,15 @@ async function main() {
   const dev = args.includes('--dev');
   const filters = args.filter((a) => !a.startsWith('--')).map((a) => a.toLowerCase());
 
-  const executablePath = findChromium();
+  let executablePath;
+  try {
+    executablePath = findChromium();
+  } catch (e) {
+    // An explicit CHROMIUM_PATH that does not work is a failure, not a skip.
+    console.log(e.message);
+    console.log('0 passed, 1 failed');
+    return 1;
+  }
   if (!executablePath) {
     console.log('Browser tests need Chromium: apt-get install -y chromium (or set CHROMIUM_PATH)');
     if (inCI) {
