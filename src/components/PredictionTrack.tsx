@@ -12,6 +12,7 @@ import type { ForwardTrace } from '../engine/types';
 import { useVis, useVisStore } from '../state/context';
 import { percentText, predictedAt, tokenText } from '../state/selectors';
 import { Panel } from './Panel';
+import { SeriesLegend } from '../charts/SeriesLegend';
 
 /**
  * The steps where the prediction turns, in words: "after 'not' (step 4) it turns negative". A turn
@@ -73,16 +74,7 @@ export function PredictionTrack() {
   return (
     <Panel title="Prediction track" notice={trained ? (TASK_NOTICE[task] ?? GENERIC_NOTICE) : `${GENERIC_NOTICE} With random weights the jumps mean nothing yet.`}>
       <div ref={ref} className="chart-box">
-        <ul className="series-legend" aria-label="Labels">
-          {series.map((s) => (
-            <li key={s.key}>
-              <svg width={26} height={10} aria-hidden="true">
-                <line x1={1} x2={25} y1={5} y2={5} stroke={s.color} strokeWidth={2.5} strokeDasharray={s.dash || undefined} />
-              </svg>
-              {s.label}
-            </li>
-          ))}
-        </ul>
+        <SeriesLegend label="Labels" items={series} />
         <LineChart
           label={`Probability of each label after each token. ${turns}`}
           tokens={tokens}

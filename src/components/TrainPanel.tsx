@@ -18,6 +18,7 @@ import { TRAIN_LIMITS, TRAIN_TASKS, type TrainConfig } from '../state/trainProto
 import { createTrainingClient, type TrainingClientOptions, type TrainingState } from '../state/training';
 import { Panel } from './Panel';
 import './train.css';
+import { SeriesLegend } from '../charts/SeriesLegend';
 
 /** What the panel says about each task; `classes` gives the chance level. */
 const TASK_INFO: Record<TaskId, { title: string; classes: number; hint: string }> = {
@@ -308,16 +309,7 @@ export function TrainPanel({ options }: TrainPanelProps) {
             Held-out examples: {state.heldOutSize || 500} texts the model never trains on; guessing scores {pct(chance)}.
           </p>
           {verdict(state, chance) ? <p className="train-verdict">{verdict(state, chance)}</p> : null}
-          <ul className="series-legend" aria-label="Curves">
-            {TRAIN_CURVE_LEGEND.map((s) => (
-              <li key={s.key}>
-                <svg width={26} height={10} aria-hidden="true">
-                  <line x1={1} x2={25} y1={5} y2={5} stroke={s.color} strokeWidth={2.5} strokeDasharray={s.dash || undefined} />
-                </svg>
-                {s.label}
-              </li>
-            ))}
-          </ul>
+          <SeriesLegend label="Curves" items={TRAIN_CURVE_LEGEND} />
           <TrainCurve
             label={curveLabel}
             points={state.points}
