@@ -1,12 +1,13 @@
 /**
  * Backpropagation through time of the softmax cross-entropy loss on the head over the last hidden
- * state. Gives total derivatives dL/dh_t, dL/dc_t, dL/dx_t for every step and the gradient of every
- * parameter. Only dL/dh_{t-1} = W_hh^T da_t stays in the time loop; the loop stores the
- * pre-activation gradients da_t and matrix products after it form dL/dx_t and sum_t da_t z_t^T.
+ * state. Gives total derivatives dL/dh_t, dL/dc_t, dL/dx_t for every step and, unless the caller
+ * declines them (the visualizer draws none), the gradient of every parameter. Only
+ * dL/dh_{t-1} = W_hh^T da_t stays in the time loop; the loop stores the pre-activation gradients
+ * da_t and matrix products after it form dL/dx_t and sum_t da_t z_t^T.
  */
 import { CELLS, type BackState } from './cells';
 import { copyToDense, gemmAdd, gemvTAdd, norm2, scratch, scratchDense } from './linalg';
-import { BLOCKS, type BackwardResult, type ForwardTrace, type ModelParams, type ParamGrads } from './types';
+import { BLOCKS, type BackwardResult, type ForwardTrace, type ModelParams, type ParamGrads, type StateGrads } from './types';
 import { copyMatrixIn, gemvKernel, paddedWidth } from './wasm/kernels';
 
 /** Zero gradients with the shapes of params. */
@@ -22,21 +23,32 @@ export function zeroGrads(params: ModelParams): ParamGrads {
   };
 }
 
+export interface BackwardOptions {
+  /**
+   * false: skip every parameter gradient (dW_ih, dW_hh, biases, embedding, head) and return only
+   * the state and input derivatives, less than half the work at H = 128 (default true)
+   */
+  paramGrads?: boolean;
+}
+
 /**
  * Backpropagates L = -log softmax(W h_T + b)[target] through the trace.
  * @param params the parameters the trace was computed with
  * @param trace the forward trace
  * @param target class index in [0, K)
- * @returns dh, dc (T x H), dx (T x D), their per-step norms, and gradients of every parameter
+ * @param options `{ paramGrads: false }` leaves out the parameter gradients
+ * @returns dh, dc (T x H), dx (T x D), their per-step norms, and (by default) gradients of every parameter
  */
-export function backward(params: ModelParams, trace: ForwardTrace, target: number): BackwardResult {
+export function backward(params: ModelParams, trace: ForwardTrace, target: number, options?: BackwardOptions & { paramGrads?: true }): BackwardResult;
+export function backward(params: ModelParams, trace: ForwardTrace, target: number, options: BackwardOptions): StateGrads;
+export function backward(params: ModelParams, trace: ForwardTrace, target: number, options: BackwardOptions = {}): StateGrads | BackwardResult {
   const { cell, T, H, D, K } = trace;
   if (!Number.isInteger(target) || target < 0 || target >= K) {
     throw new RangeError(`target: expected a class index in [0, ${K}), found ${target}`);
   }
   const G = BLOCKS[cell];
   const GH = G * H;
-  const grads = zeroGrads(params);
+  const grads = options.paramGrads === false ? null : zeroGrads(params);
 
   const dh = new Float64Array(T * H);
   const dc = cell === 'lstm' ? new Float64Array(T * H) : null;
@@ -61,10 +73,10 @@ export function backward(params: ModelParams, trace: ForwardTrace, target: numbe
   const last = (T - 1) * H;
   for (let k = 0; k < K; k++) {
     const dl = probs[k] - (k === target ? 1 : 0);
-    grads.headBias[k] = dl;
-    for (let j = 0; j < H; j++) {
-      grads.headWeight[k * H + j] = dl * trace.h[last + j];
-      dh[last + j] += params.headWeight[k * H + j] * dl;
+    for (let j = 0; j < H; j++) dh[last + j] += params.headWeight[k * H + j] * dl;
+    if (grads) {
+      grads.headBias[k] = dl;
+      for (let j = 0; j < H; j++) grads.headWeight[k * H + j] = dl * trace.h[last + j];
     }
   }
 
@@ -107,12 +119,33 @@ export function backward(params: ModelParams, trace: ForwardTrace, target: numbe
   // dx = DAX W_ih (T x D), dW_ih = DAX^T X, dW_hh = DAH^T H_prev (DAX, DAH: T x G*H).
   const weightIh = scratchDense('backward.weightIh', GH * D);
   copyToDense(params.weightIh, GH * D, weightIh);
+  // The products accumulate straight into the fresh, zeroed result arrays.
+  gemmAdd(T, GH, D, dax, 0, GH, 1, weightIh, 0, D, dx, 0, D);
+  if (grads) accumulateParamGrads(trace, dax, dah, dx, grads);
+
+  const dhNorm = new Float64Array(T);
+  const dxNorm = new Float64Array(T);
+  const dcNorm = dc ? new Float64Array(T) : null;
+  for (let t = 0; t < T; t++) {
+    dhNorm[t] = norm2(dh, t * H, H);
+    dxNorm[t] = norm2(dx, t * D, D);
+    if (dc && dcNorm) dcNorm[t] = norm2(dc, t * H, H);
+  }
+  const result: StateGrads = { target, loss, dh, dc, dx, dhNorm, dcNorm, dxNorm };
+  return grads ? { ...result, params: grads } : result;
+}
+
+/**
+ * Adds the gradients of W_ih, W_hh, both biases and the embedding rows into grads, from the
+ * pre-activation gradients dax, dah (T x G*H) and dx (T x D) of the time loop.
+ */
+function accumulateParamGrads(trace: ForwardTrace, dax: Float64Array, dah: Float64Array, dx: Float64Array, grads: ParamGrads): void {
+  const { T, H, D } = trace;
+  const GH = grads.biasIh.length;
   const x = scratchDense('backward.x', T * D);
   copyToDense(trace.x, T * D, x);
   const h = scratchDense('backward.h', T * H);
   copyToDense(trace.h, T * H, h);
-  // The products accumulate straight into the fresh, zeroed result arrays.
-  gemmAdd(T, GH, D, dax, 0, GH, 1, weightIh, 0, D, dx, 0, D);
   gemmAdd(GH, T, D, dax, 0, 1, GH, x, 0, D, grads.weightIh, 0, D);
   // h_{t-1} for t >= 1 is h row t-1; step 0 sees h_{-1} = 0 and adds nothing.
   if (T > 1) gemmAdd(GH, T - 1, H, dah, GH, 1, GH, h, 0, H, grads.weightHh, 0, H);
@@ -125,14 +158,4 @@ export function backward(params: ModelParams, trace: ForwardTrace, target: numbe
     const eo = trace.ids[t] * D;
     for (let d = 0; d < D; d++) grads.embedding[eo + d] += dx[t * D + d];
   }
-
-  const dhNorm = new Float64Array(T);
-  const dxNorm = new Float64Array(T);
-  const dcNorm = dc ? new Float64Array(T) : null;
-  for (let t = 0; t < T; t++) {
-    dhNorm[t] = norm2(dh, t * H, H);
-    dxNorm[t] = norm2(dx, t * D, D);
-    if (dc && dcNorm) dcNorm[t] = norm2(dc, t * H, H);
-  }
-  return { target, loss, dh, dc, dx, dhNorm, dcNorm, dxNorm, params: grads };
 }

@@ -39,12 +39,131 @@ export function checkIds(ids: ArrayLike<number>, V: number): void {
 }
 
 /**
+ * Input projections b_ih + W_ih e_v by token id v (G*H each), kept by a caller between forward
+ * passes of one model so that an edit that changes one token computes one projection, not T.
+ * A pass fills and reuses it (see ForwardOptions); it holds the weight arrays it was filled from
+ * and a copy of b_ih, and starts afresh when a pass brings other arrays or other b_ih values.
+ * It cannot see weights changed in place (Adam): after such a change, create a new one.
+ */
+export interface InputProjections {
+  weightIh: Float64Array | null;
+  embedding: Float64Array | null;
+  biasIh: Float64Array;
+  /**
+   * Rows by token id in each of gemmAdd's two roundings: an uncached pass forms all T rows in one
+   * product, which sums a row in its blocks of 4 rows ('block') differently from the last T mod 4
+   * rows ('single'). Keeping both makes a cached pass bit-identical to an uncached one.
+   */
+  block: Map<number, Float64Array>;
+  single: Map<number, Float64Array>;
+}
+
+/** Most rows an InputProjections keeps (about 4 MB at G*H = 512) before it starts afresh. */
+const MAX_PROJECTIONS = 1024;
+
+/** An empty projection cache; hand it to every forward pass of one model. */
+export function createInputProjections(): InputProjections {
+  return { weightIh: null, embedding: null, biasIh: new Float64Array(0), block: new Map(), single: new Map() };
+}
+
+export interface ForwardOptions {
+  /** a cache of input projections owned by the caller (createInputProjections); the numbers do not change */
+  inputProjections?: InputProjections;
+  /**
+   * An earlier pass with this same params object, its arrays unchanged since (and the same wasm
+   * setting): the steps before the first id that differs are copied from its trace instead of
+   * recomputed (the recurrence is causal, so the numbers are the same). Ignored when `params` is
+   * another object.
+   */
+  prior?: { params: ModelParams; trace: ForwardTrace };
+}
+
+/** How many leading steps of `prior` hold for ids under params (0 when it is another model's pass). */
+function reusableSteps(params: ModelParams, ids: Int32Array, prior: ForwardOptions['prior']): number {
+  if (!prior || prior.params !== params) return 0;
+  const tr = prior.trace;
+  if (tr.cell !== params.cell || tr.H !== params.hiddenSize || tr.D !== params.inputSize || tr.K !== params.numClasses) return 0;
+  let n = Math.min(ids.length, tr.T);
+  // A step's numbers depend on the rounding of its input projection, which differs between the
+  // last T mod 4 steps and the others (see InputProjections): only steps rounded alike in both
+  // passes carry over.
+  const bOld = tr.T - (tr.T % 4);
+  const bNew = ids.length - (ids.length % 4);
+  if (bOld !== bNew) n = Math.min(n, bOld, bNew);
+  let s = 0;
+  while (s < n && tr.ids[s] === ids[s]) s++;
+  return s;
+}
+
+/** True when `cache` was filled from exactly these weight arrays and b_ih values. */
+function cacheMatches(cache: InputProjections, params: ModelParams): boolean {
+  if (cache.weightIh !== params.weightIh || cache.embedding !== params.embedding) return false;
+  const b = params.biasIh;
+  if (cache.biasIh.length !== b.length) return false;
+  for (let r = 0; r < b.length; r++) if (!Object.is(cache.biasIh[r], b[r])) return false;
+  return true;
+}
+
+/**
+ * Writes the input projections b_ih + W_ih x_t of steps from..T-1 into ax (T x G*H), taking each row
+ * from the cache and computing only the missing ones, each in the rounding an uncached pass gives
+ * its step (see InputProjections).
+ */
+function projectWithCache(params: ModelParams, ids: Int32Array, from: number, cache: InputProjections, ax: Float64Array): void {
+  const { inputSize: D, weightIh, biasIh, embedding } = params;
+  const GH = biasIh.length;
+  const T = ids.length;
+  if (!cacheMatches(cache, params) || cache.block.size + cache.single.size > MAX_PROJECTIONS) {
+    cache.weightIh = weightIh;
+    cache.embedding = embedding;
+    cache.biasIh = biasIh.slice();
+    cache.block.clear();
+    cache.single.clear();
+  }
+  // Steps below Tb lie in gemmAdd's 4-row blocks in an uncached pass; the rest are its single rows.
+  const Tb = T - (T % 4);
+  const missBlock: number[] = [];
+  const missSingle: number[] = [];
+  for (let t = from; t < T; t++) {
+    const id = ids[t];
+    const inBlock = t < Tb;
+    const rows = inBlock ? cache.block : cache.single;
+    const miss = inBlock ? missBlock : missSingle;
+    if (!rows.has(id) && !miss.includes(id)) miss.push(id);
+  }
+  if (missBlock.length + missSingle.length > 0) {
+    const weightIhT = scratchDense('forward.weightIhT', D * GH);
+    transposeToDense(weightIh, GH, D, weightIhT);
+    // Block rows: whole groups of 4 (the last padded with copies of a row), so gemmAdd takes its block path.
+    const n = missBlock.length;
+    const m = 4 * Math.ceil(n / 4);
+    const xs = scratch('forward.projX', Math.max(m, 1) * D);
+    const out = scratch('forward.projOut', Math.max(m, 1) * GH);
+    for (let i = 0; i < m; i++) {
+      const eo = missBlock[Math.min(i, n - 1)] * D;
+      for (let d = 0; d < D; d++) xs[i * D + d] = embedding[eo + d];
+      out.set(biasIh, i * GH);
+    }
+    if (m > 0) gemmAdd(m, D, GH, xs, 0, D, 1, weightIhT, 0, GH, out, 0, GH);
+    for (let i = 0; i < n; i++) cache.block.set(missBlock[i], out.slice(i * GH, (i + 1) * GH));
+    // Single rows: one product each, which gemmAdd sums in its row-by-row path.
+    for (const id of missSingle) {
+      const row = biasIh.slice();
+      gemmAdd(1, D, GH, embedding, id * D, D, 1, weightIhT, 0, GH, row, 0, GH);
+      cache.single.set(id, row);
+    }
+  }
+  for (let t = from; t < T; t++) ax.set((t < Tb ? cache.block : cache.single).get(ids[t])!, t * GH);
+}
+
+/**
  * Runs the model over the token ids and returns every intermediate value.
  * @param params model parameters (see ModelParams for shapes)
  * @param ids T token ids, each in [0, vocabSize)
+ * @param options a projection cache and an earlier pass to continue (same numbers, less work when few ids change)
  * @returns the trace; h, c are T x H, gates T x G*H, logitsPerStep/probsPerStep T x K
  */
-export function forward(params: ModelParams, ids: ArrayLike<number>): ForwardTrace {
+export function forward(params: ModelParams, ids: ArrayLike<number>, options: ForwardOptions = {}): ForwardTrace {
   const { cell, inputSize: D, hiddenSize: H, numClasses: K } = params;
   checkIds(ids, params.vocabSize);
   const T = ids.length;
@@ -65,10 +184,24 @@ export function forward(params: ModelParams, ids: ArrayLike<number>): ForwardTra
   const zeros = new Float64Array(H);
   const logitsPerStep = new Float64Array(T * K);
   const probsPerStep = new Float64Array(T * K);
+  for (let t = 0; t < T; t++) {
+    const eo = idArr[t] * D;
+    const xo = t * D;
+    for (let d = 0; d < D; d++) x[xo + d] = embedding[eo + d];
+  }
 
-  // Transposed weights let every product below run in the faster out += W^T u form (linalg.ts).
-  const weightIhT = scratchDense('forward.weightIhT', D * GH);
-  transposeToDense(weightIh, GH, D, weightIhT);
+  // Steps 0..s-1 of an earlier pass over the same leading ids are already known.
+  const s = reusableSteps(params, idArr, options.prior);
+  if (s > 0) {
+    const pr = options.prior!.trace;
+    h.set(pr.h.subarray(0, s * H));
+    if (c && pr.c) c.set(pr.c.subarray(0, s * H));
+    gates.set(pr.gates.subarray(0, cell === 'rnn' ? 0 : s * GH));
+    if (hn && pr.hn) hn.set(pr.hn.subarray(0, s * H));
+    logitsPerStep.set(pr.logitsPerStep.subarray(0, s * K));
+    probsPerStep.set(pr.probsPerStep.subarray(0, s * K));
+  }
+
   // The recurrent product runs in the wasm kernel when there is one and W_hh fits its memory:
   // W_hh (G*H x ldH) at 0, then h_{t-1} (zero-padded to ldH), then the output ah.
   const kernel = gemvKernel();
@@ -84,18 +217,22 @@ export function forward(params: ModelParams, ids: ArrayLike<number>): ForwardTra
     transposeToDense(weightHh, GH, H, weightHhT);
   }
 
-  // Input projections of all steps first, as one matrix product: they do not depend on the recurrence.
-  for (let t = 0; t < T; t++) {
-    const eo = idArr[t] * D;
-    const xo = t * D;
-    for (let d = 0; d < D; d++) x[xo + d] = embedding[eo + d];
-    ax.set(biasIh, t * GH);
+  // Input projections of all new steps first: they do not depend on the recurrence.
+  if (options.inputProjections) {
+    projectWithCache(params, idArr, s, options.inputProjections, ax);
+  } else if (s < T) {
+    // From a multiple of 4, so gemmAdd groups (and rounds) every row as a pass from step 0 would.
+    const s4 = s - (s % 4);
+    for (let t = s4; t < T; t++) ax.set(biasIh, t * GH);
+    // The transposed W_ih lets the product run in the faster out += W^T u form (linalg.ts).
+    const weightIhT = scratchDense('forward.weightIhT', D * GH);
+    transposeToDense(weightIh, GH, D, weightIhT);
+    gemmAdd(T - s4, D, GH, x, s4 * D, D, 1, weightIhT, 0, GH, ax, s4 * GH, GH);
   }
-  gemmAdd(T, D, GH, x, 0, D, 1, weightIhT, 0, GH, ax, 0, GH);
 
   const state: StepState = { H, ax, ah, h, c, gates, hn, zeros };
   const step = CELLS[cell].step;
-  for (let t = 0; t < T; t++) {
+  for (let t = s; t < T; t++) {
     if (wasm) {
       const mem = wasm.mem;
       mem.set(biasHh, oo);

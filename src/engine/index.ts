@@ -1,8 +1,8 @@
 /** The engine's public API: pure TypeScript numerics over Float64Array, no imports outside src/engine. */
 export * from './types';
 export { createRng, type Rng } from './random';
-export { forward, softmaxInto, checkIds } from './forward';
-export { backward, zeroGrads } from './backward';
+export { forward, softmaxInto, checkIds, createInputProjections, type ForwardOptions, type InputProjections } from './forward';
+export { backward, zeroGrads, type BackwardOptions } from './backward';
 export {
   jacobianNorms,
   stepJacobian,

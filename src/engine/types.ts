@@ -111,8 +111,11 @@ export interface ForwardTrace {
   predicted: number;
 }
 
-/** Backpropagation through time of -log softmax(W h_T + b)[target]. */
-export interface BackwardResult {
+/**
+ * Backpropagation through time of -log softmax(W h_T + b)[target]: the derivatives with respect to
+ * the states and inputs of every step (what the visualizer draws).
+ */
+export interface StateGrads {
   target: number;
   loss: number;
   /** T x H total derivative dL/dh_t (all paths through later steps) */
@@ -127,6 +130,10 @@ export interface BackwardResult {
   dcNorm: Float64Array | null;
   /** T: ||dL/dx_t||_2 */
   dxNorm: Float64Array;
+}
+
+/** The full backward pass: the state derivatives and the gradient of every parameter (training). */
+export interface BackwardResult extends StateGrads {
   params: ParamGrads;
 }
 

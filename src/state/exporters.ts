@@ -8,6 +8,7 @@
  */
 
 import type { StoreApi } from 'zustand';
+import { backward } from '../engine/backward';
 import type { ModelLayout } from '../engine/modelFile';
 import { stringifyTrace, traceToJson } from '../engine/traceJson';
 import { GATE_NAMES } from '../engine/types';
@@ -27,7 +28,10 @@ export function exportLayout(store: StoreApi<VisState>): ModelLayout {
  * at the default knobs and no padding it equals `npm run trace` for the same model and sentence).
  */
 export function traceJsonText(s: TraceSource, layout: ModelLayout): string {
-  return stringifyTrace(traceToJson(s.params, s.modelInfo.labels, layout, s.tokens, s.trace, s.grads)).json;
+  // The view keeps no parameter gradients (an edit skips them); a download is rare, so it reruns
+  // the full backward pass on the same trace and target.
+  const grads = backward(s.params, s.trace, s.grads.target);
+  return stringifyTrace(traceToJson(s.params, s.modelInfo.labels, layout, s.tokens, s.trace, grads)).json;
 }
 
 function csvField(text: string): string {

@@ -10,18 +10,18 @@
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { backward } from '../engine/backward';
-import { forward } from '../engine/forward';
+import { createInputProjections, forward, type InputProjections } from '../engine/forward';
 import { withKnobs } from '../engine/init';
 import { jacobianNorms } from '../engine/jacobian';
 import { tokenize } from '../engine/tokenizer';
 import {
   CELL_KINDS,
-  type BackwardResult,
   type CellKind,
   type ForwardTrace,
   type JacobianNorms,
   type Model,
   type ModelParams,
+  type StateGrads,
 } from '../engine/types';
 import { jacobianRange, normsWithPrefix, refineChunk, sharedPrefix } from './jacobianSteps';
 import {
@@ -117,7 +117,7 @@ export interface CellRun {
   tokens: string[];
   padded: boolean[];
   trace: ForwardTrace;
-  grads: BackwardResult;
+  grads: StateGrads;
   jac: JacobianNorms;
 }
 
@@ -140,7 +140,7 @@ export interface Derived {
   padded: boolean[];
   trace: ForwardTrace;
   /** target = the predicted label at the last token */
-  grads: BackwardResult;
+  grads: StateGrads;
   jac: JacobianNorms;
   /** filled for all three cells when compare is on (the current cell's entry reuses the main run) */
   compareResults: Partial<Record<CellKind, CellRun>>;
@@ -278,9 +278,51 @@ function runIsPrecise(run: CachedRun): boolean {
 interface RunNumbers {
   params: ModelParams;
   trace: ForwardTrace;
-  grads: BackwardResult;
+  grads: StateGrads;
   jac: JacobianNorms;
   preciseSteps: number;
+}
+
+/** A model's parameters with one knob setting applied, with what the next forward pass can reuse. */
+interface Knobbed {
+  recurrentScale: number;
+  forgetBias: number;
+  params: ModelParams;
+  projections: InputProjections;
+  /** the latest forward pass with these params: an edit recomputes only the steps from the first changed token */
+  last: ForwardTrace | null;
+}
+
+// Per model parameters object: the last few knob settings (a drag passes through many values).
+const knobbedByParams = new WeakMap<ModelParams, Knobbed[]>();
+const KNOBBED_KEPT = 4;
+
+/**
+ * The parameters with the knobs applied, made once per (parameters object, knobs) so an edit copies
+ * no weights. The store never changes a parameters object in place (training hands it new ones,
+ * copies of the trainer's), so an object identifies its numbers; the projection cache checks its
+ * arrays and b_ih anyway.
+ */
+function knobbedParams(base: ModelParams, recurrentScale: number, forgetBias: number): Knobbed {
+  let list = knobbedByParams.get(base);
+  if (!list) {
+    list = [];
+    knobbedByParams.set(base, list);
+  }
+  const hit = list.find((k) => k.recurrentScale === recurrentScale && k.forgetBias === forgetBias);
+  if (hit) return hit;
+  // Settings with the same b_ih (same forget bias, or a cell without one) share the input projections.
+  const sameBias = list.find((k) => base.cell !== 'lstm' || k.forgetBias === forgetBias);
+  const made: Knobbed = {
+    recurrentScale,
+    forgetBias,
+    params: withKnobs(base, { recurrentScale, forgetBias }),
+    projections: sameBias?.projections ?? createInputProjections(),
+    last: null,
+  };
+  list.push(made);
+  if (list.length > KNOBBED_KEPT) list.shift();
+  return made;
 }
 
 /** Runs one model over the sentence: tokens, padding, knobs, forward, backward, Jacobian norms. */
@@ -300,7 +342,7 @@ function runCell(
   padded: boolean[];
   params: ModelParams;
   trace: ForwardTrace;
-  grads: BackwardResult;
+  grads: StateGrads;
   jac: JacobianNorms;
   preciseSteps: number;
   error: string | null;
@@ -333,10 +375,13 @@ function runCell(
     return { tokens, unknown, padded, params, trace, grads, jac, preciseSteps, error };
   }
 
-  const params = withKnobs(model.params, { recurrentScale: knobs.recurrentScale, forgetBias: knobs.forgetBias });
-  const trace = engine.forward(params, ids);
+  const knobbed = knobbedParams(model.params, knobs.recurrentScale, knobs.forgetBias);
+  const { params, projections, last } = knobbed;
+  const trace = engine.forward(params, ids, { inputProjections: projections, prior: last ? { params, trace: last } : undefined });
+  knobbed.last = trace;
   const t = target !== null && target < trace.K ? target : trace.predicted;
-  const grads = engine.backward(params, trace, t);
+  // The view draws no parameter gradient; the trace download computes them when asked (exporters.ts).
+  const grads = engine.backward(params, trace, t, { paramGrads: false });
   const { jac, precise } = norms(params, trace);
   return { tokens, unknown, padded, params, trace, grads, jac, preciseSteps: precise, error };
 }
