@@ -13,9 +13,9 @@ const TYPING_PAUSE_MS = 1200;
 
 export interface SyncOptions {
   /**
-   * Replacements (step, unit, knobs) are written this long after the last change: history calls
-   * cost milliseconds each and browsers throttle them, so playback and knob drags must not make one
-   * per frame. 0 writes at once.
+   * Replacements (step, unit, knobs, typing) are written once changes have paused this long: a
+   * history call costs 1 to 2 ms in Chromium (and browsers throttle them), so stepping, typing and
+   * knob drags must not make one per frame. 0 writes at once. Leaving the page writes a pending one.
    */
   replaceDelayMs?: number;
 }
@@ -73,7 +73,11 @@ export function syncUrl(store: StoreApi<VisState>, win: Window = window, options
     }
     if (automatic || changed.length === 0) lastPushed = next;
     if (replaceDelay <= 0) replaceNow();
-    else if (pending === null) pending = setTimeout(replaceNow, replaceDelay);
+    else {
+      // Restarted by every change: the write lands in a pause, not between two key presses.
+      if (pending !== null) clearTimeout(pending);
+      pending = setTimeout(replaceNow, replaceDelay);
+    }
   };
 
   const unsubscribe = store.subscribe(write);

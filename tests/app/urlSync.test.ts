@@ -99,4 +99,24 @@ describe('URL hash sync', () => {
       push.mockRestore();
     }
   });
+
+  it('writes a replacement only once steps pause, not while a held key keeps stepping', () => {
+    vi.useFakeTimers();
+    const store = createVisStore({ sentence: 'a b c d e f g h i j k l', model: 'random' });
+    stop = syncUrl(store, window, { replaceDelayMs: 150 });
+    const replace = vi.spyOn(window.history, 'replaceState');
+    try {
+      // A key repeating every 100 ms for a second: no history call falls between two presses.
+      for (let t = 1; t <= 10; t++) {
+        store.getState().setStep(t);
+        vi.advanceTimersByTime(100);
+      }
+      expect(replace).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(50);
+      expect(replace).toHaveBeenCalledTimes(1);
+      expect(window.location.hash).toMatch(/step=10/);
+    } finally {
+      replace.mockRestore();
+    }
+  });
 });
