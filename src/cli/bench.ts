@@ -265,6 +265,7 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const impl of opts.impls) {
       const req: WorkerRequest = { impl, cases, budget: budgetFor(impl, opts.quick) };
       if (impl !== 'engine') Object.assign(req, { gradsDir: dir, wasmDir });
+      else req.jacobianTs = opts.Ts.filter((T) => T <= 256);
       results.push(runWorker(impl === 'engine' ? scripts.engine : scripts.tfjs, req, dir));
     }
     const loadEnd = loadavg();
@@ -336,6 +337,7 @@ async function main(argv: readonly string[]): Promise<number> {
         gradientAgreement: agreement,
         referenceCheck: reference,
         memory,
+        jacobian: jacobianRows(results),
         budgets,
         raw: results,
       };
@@ -346,6 +348,12 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The engine worker's Jacobian timings as rows: median and minimum per cell, T and budget. */
+function jacobianRows(results: WorkerResult[]): { cell: CellKind; T: number; budget: string; medianMs: number; minMs: number; meanNorm: number }[] {
+  const jac = results.find((r) => r.impl === 'engine')?.jacobian ?? [];
+  return jac.map((j) => ({ cell: j.cell, T: j.T, budget: j.budget, medianMs: median(j.timing.wallMs), minMs: minimum(j.timing.wallMs), meanNorm: j.meanNorm }));
 }
 
 function checkBudgets(
@@ -472,6 +480,15 @@ function printReport(
   if (reference.length > 0) {
     out.push('engine vs independent float64 forward-mode (dual number) reference, directional derivatives:');
     for (const r of reference) out.push(`  ${r.cell.padEnd(4)} T=${String(r.T).padEnd(5)} max relative difference ${r.maxRel.toExponential(2)} over ${r.directions} directions`);
+  }
+  const jac = jacobianRows(results);
+  if (jac.length > 0) {
+    out.push(`jacobian quick/precise: one-step Jacobian norms of all T steps (H=${SIZES.H}; the store's budgets, quick in single precision), ms median (min):`);
+    for (const q of jac.filter((j) => j.budget === 'quick')) {
+      const p = jac.find((j) => j.cell === q.cell && j.T === q.T && j.budget === 'precise');
+      const precise = p ? `${fmt(p.medianMs)} (${fmt(p.minMs)})` : '-';
+      out.push(`  ${q.cell.padEnd(4)} T=${String(q.T).padEnd(5)} quick ${fmt(q.medianMs)} (${fmt(q.minMs)})  precise ${precise}`);
+    }
   }
   out.push('memory of one trace at T=1024, H=128 (bytes of every typed array in ForwardTrace + BackwardResult):');
   for (const m of memory) out.push(`  ${m.cell.padEnd(4)} ${(m.bytes / 1e6).toFixed(2)} MB`);

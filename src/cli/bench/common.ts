@@ -41,6 +41,21 @@ export interface WorkerRequest {
   wasmDir?: string;
   /** tfjs workers: how the input projections are formed (see tfjsWorker.ts) */
   inputProjection?: 'batched' | 'per-step';
+  /** engine worker: also time the Jacobian norms of every step at these T (each cell of cases) */
+  jacobianTs?: number[];
+}
+
+/** The store's two Jacobian budgets (src/state/store.ts). */
+export type JacobianBudget = 'quick' | 'precise';
+
+/** Time for the one-step Jacobian norms of all T steps of one sequence (a trace computed beforehand). */
+export interface JacobianResult {
+  cell: CellKind;
+  T: number;
+  budget: JacobianBudget;
+  timing: Timing;
+  /** the mean norm, a sanity check */
+  meanNorm: number;
 }
 
 export interface Timing {
@@ -61,6 +76,7 @@ export interface WorkerResult {
   /** backend details (tfjs: backend name, SIMD, threads) */
   info: string;
   results: CaseResult[];
+  jacobian?: JacobianResult[];
 }
 
 /**
