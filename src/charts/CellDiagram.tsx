@@ -4,7 +4,7 @@
  * squares with the selected unit outlined, plus that unit's number. Hovering or focusing a part
  * explains it in one sentence with its equation, in a tooltip and in a polite live region.
  */
-import { useId, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
+import { useId, useMemo, useState, type MouseEvent, type ReactNode } from 'react';
 import type { CellKind } from '../engine/types';
 import { colorTable, cssVar } from './theme';
 import { tokenLabel } from './tokenLabel';
@@ -34,7 +34,7 @@ export interface CellDiagramProps {
   onSelectUnit?: (unit: number) => void;
 }
 
-type Scale = 'gate' | 'signed';
+export type Scale = 'gate' | 'signed';
 
 /** One explainable part of the diagram. */
 interface PartInfo {
@@ -169,11 +169,44 @@ interface StripProps {
   onSelectUnit?: (unit: number) => void;
 }
 
+/** The #rrggbb of entry q (0..255) of a colour table. */
+function tableHex(table: Uint8ClampedArray, q: number): string {
+  return `#${((1 << 24) | (table[q * 3] << 16) | (table[q * 3 + 1] << 8) | table[q * 3 + 2]).toString(16).slice(1)}`;
+}
+
+/**
+ * The CSS background that draws `values` as rows x cols squares: one hard-stop gradient per row,
+ * each unit's colour from the heatmaps' table (viridis on [0, 1] for gates, RdBu on [-1, 1]
+ * otherwise), grey for a value that is not finite.
+ */
+export function stripBackground(values: ArrayLike<number>, scale: Scale, rows: number, cols: number): { backgroundImage: string; backgroundSize: string; backgroundPosition: string } {
+  const table = colorTable(scale === 'gate' ? 'sequential' : 'diverging');
+  const [lo, hi] = scale === 'gate' ? [0, 1] : [-1, 1];
+  const layers: string[] = [];
+  const positions: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const stops: string[] = [];
+    for (let c = 0; c < cols; c++) {
+      const j = r * cols + c;
+      const v = j < values.length ? values[j] : NaN;
+      const color =
+        j >= values.length ? 'transparent' : Number.isFinite(v) ? tableHex(table, Math.round(Math.min(1, Math.max(0, (v - lo) / (hi - lo))) * 255)) : '#888888';
+      const a = +((c / cols) * 100).toFixed(4);
+      const b = +(((c + 1) / cols) * 100).toFixed(4);
+      stops.push(`${color} ${a}% ${b}%`);
+    }
+    layers.push(`linear-gradient(to right, ${stops.join(', ')})`);
+    positions.push(`0 ${rows === 1 ? 0 : (r / (rows - 1)) * 100}%`);
+  }
+  return { backgroundImage: layers.join(', '), backgroundSize: `100% ${100 / rows}%`, backgroundPosition: positions.join(', ') };
+}
+
 /**
  * All units as coloured squares (two rows when there are more than 32), selected unit outlined.
- * The squares are one canvas at one pixel per unit, scaled up: stepping redraws a few hundred
- * pixels instead of updating a few hundred SVG elements. Colours are the heatmaps' scales: viridis
- * for gates in [0, 1], RdBu for values in [-1, 1].
+ * The squares are one element's CSS background, a hard-stop gradient per row: stepping changes one
+ * style, not a few hundred SVG elements, and unlike a canvas (which Chromium composites as a layer
+ * of its own) it paints with the rest of the panel; ten canvas layers here made every frame of the
+ * page pay for layerization (BENCHMARKS.md).
  */
 function Strip({ x, y, width, values, unit, scale, onSelectUnit }: StripProps) {
   const H = values.length;
@@ -181,35 +214,10 @@ function Strip({ x, y, width, values, unit, scale, onSelectUnit }: StripProps) {
   const cols = Math.ceil(H / rows);
   const cw = width / Math.max(1, cols);
   const ch = rows === 1 ? 10 : 6;
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  // A layout effect, so the new colours are in the same frame as the new numbers.
-  useLayoutEffect(() => {
-    const canvas = canvasRef.current;
-    // No 2D context (jsdom, a browser out of canvas memory): the numbers and labels still work.
-    const ctx = canvas && typeof ImageData !== 'undefined' ? canvas.getContext('2d') : null;
-    if (!ctx) return;
-    const img = ctx.createImageData(cols, rows);
-    const table = colorTable(scale === 'gate' ? 'sequential' : 'diverging');
-    const [lo, hi] = scale === 'gate' ? [0, 1] : [-1, 1];
-    for (let j = 0; j < H; j++) {
-      const v = values[j];
-      const p = j * 4;
-      if (!Number.isFinite(v)) {
-        // The same grey as colorFor gives a non-finite value.
-        img.data.set([0x88, 0x88, 0x88, 255], p);
-        continue;
-      }
-      const q = Math.round(Math.min(1, Math.max(0, (v - lo) / (hi - lo))) * 255);
-      img.data[p] = table[q * 3];
-      img.data[p + 1] = table[q * 3 + 1];
-      img.data[p + 2] = table[q * 3 + 2];
-      img.data[p + 3] = 255;
-    }
-    ctx.putImageData(img, 0, 0);
-  }, [values, scale, H, cols, rows]);
+  const background = useMemo(() => stripBackground(values, scale, rows, cols), [values, scale, rows, cols]);
   const sr = Math.floor(unit / cols);
   const sc = unit % cols;
-  const pick = (e: MouseEvent<HTMLCanvasElement>) => {
+  const pick = (e: MouseEvent<HTMLDivElement>) => {
     if (!onSelectUnit) return;
     e.stopPropagation();
     const box = e.currentTarget.getBoundingClientRect();
@@ -222,8 +230,8 @@ function Strip({ x, y, width, values, unit, scale, onSelectUnit }: StripProps) {
   return (
     <g aria-hidden="true">
       <foreignObject x={x} y={y} width={cols * cw} height={rows * ch}>
-        <canvas ref={canvasRef} className="unit-strip" width={cols} height={rows} onClick={pick}
-          style={{ display: 'block', width: '100%', height: '100%', imageRendering: 'pixelated', cursor: onSelectUnit ? 'pointer' : undefined }} />
+        <div className="unit-strip" data-units={H} onClick={pick}
+          style={{ ...background, backgroundRepeat: 'no-repeat', width: '100%', height: '100%', cursor: onSelectUnit ? 'pointer' : undefined }} />
       </foreignObject>
       {unit < H && (
         <rect className="selected-unit" x={x + sc * cw - 1} y={y + sr * ch - 1} width={cw + 2} height={ch + 2}

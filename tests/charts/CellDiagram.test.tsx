@@ -1,7 +1,10 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { CellDiagram, formatValue, type CellStepValues } from '../../src/charts/CellDiagram';
+import { color as d3color, interpolateRdBu, interpolateViridis } from 'd3';
+import { CellDiagram, formatValue, stripBackground, type CellStepValues } from '../../src/charts/CellDiagram';
+
+const rgbHex = (c: string): string => d3color(c)!.formatHex();
 
 afterEach(cleanup);
 
@@ -89,14 +92,34 @@ describe('CellDiagram', () => {
   it('selects a unit when a square of a strip is clicked', () => {
     const onSelectUnit = vi.fn();
     const { container } = render(<CellDiagram values={lstm} unit={0} step={0} token="a" onSelectUnit={onSelectUnit} />);
-    // The strip is one canvas, three units wide here: a click in its last third is unit 2.
-    const strip = container.querySelector<HTMLCanvasElement>('[data-part="f"] canvas.unit-strip')!;
-    expect(strip.width).toBe(3);
+    // The strip is one element, three units wide here: a click in its last third is unit 2.
+    const strip = container.querySelector<HTMLDivElement>('[data-part="f"] .unit-strip')!;
+    expect(strip.dataset.units).toBe('3');
     strip.getBoundingClientRect = () => ({ left: 100, top: 50, width: 60, height: 10, right: 160, bottom: 60, x: 100, y: 50, toJSON: () => ({}) });
     fireEvent.click(strip, { clientX: 145, clientY: 55 });
     expect(onSelectUnit).toHaveBeenLastCalledWith(2);
     fireEvent.click(strip, { clientX: 101, clientY: 55 });
     expect(onSelectUnit).toHaveBeenLastCalledWith(0);
+  });
+});
+
+describe('stripBackground', () => {
+  it('gives each unit its colour from the heatmap scale, in order, one gradient row per strip row', () => {
+    // Oracle: d3's interpolators at the table entry each value rounds to (q / 255), as hex.
+    const gates = stripBackground([0, 1, 0.5, NaN], 'gate', 1, 4);
+    const colors = [...gates.backgroundImage.matchAll(/(#[0-9a-f]{6}|transparent) [\d.]+% [\d.]+%/g)].map((m) => m[1]);
+    expect(colors).toEqual([rgbHex(interpolateViridis(0)), rgbHex(interpolateViridis(1)), rgbHex(interpolateViridis(128 / 255)), '#888888']);
+    expect(gates.backgroundImage).toMatch(/ 0% 25%, .* 25% 50%, .* 50% 75%, .* 75% 100%\)$/);
+
+    const states = stripBackground([-1, 1, 0.2, -0.4, 0], 'signed', 2, 3);
+    const rows = states.backgroundImage.split('linear-gradient').slice(1);
+    expect(rows).toHaveLength(2);
+    const second = [...rows[1].matchAll(/(#[0-9a-f]{6}|transparent) [\d.]+%/g)].map((m) => m[1]);
+    // Units 3 and 4 fill the second row; its third square has no unit.
+    // -0.4 is 0.3 of the way from -1 to 1: entry round(76.5) = 77; 0 is entry 128.
+    expect(second).toEqual([rgbHex(interpolateRdBu(77 / 255)), rgbHex(interpolateRdBu(128 / 255)), 'transparent']);
+    expect(states.backgroundSize).toBe('100% 50%');
+    expect(states.backgroundPosition).toBe('0 0%, 0 100%');
   });
 });
 

@@ -28,9 +28,9 @@ test('a panel whose canvas fails shows the problem and a reset, keeps the senten
   await page.getByRole('heading', { level: 1 }).click();
   await page.keyboard.press('ArrowRight');
   await expectLive(page, /^Step 3 of 5: 'was'/);
-  // The heatmaps and the cell diagram draw on canvases; the panels without one are untouched.
+  // The heatmaps draw on canvases; the panels without one are untouched.
   const failed = await page.locator('section.panel:has(.panel-error) h2').allTextContents();
-  assert.deepEqual(failed.sort(), ['Cell diagram', 'Heatmaps over time']);
+  assert.deepEqual(failed, ['Heatmaps over time']);
   await page.getByRole('region', { name: 'Gradient flow' }).getByRole('table', { name: 'Gradient norms' }).waitFor();
   await screenshot('failures-panel-error');
 
@@ -38,7 +38,7 @@ test('a panel whose canvas fails shows the problem and a reset, keeps the senten
   await page.evaluate(() => (window.__canvasFails = false));
   await heatmaps.getByRole('button', { name: 'Reset panel' }).click();
   await heatmaps.getByRole('region', { name: 'Hidden state h' }).waitFor();
-  assert.equal(await page.locator('.panel-error').count(), 1, 'the cell diagram keeps its error until its own reset');
+  assert.equal(await page.locator('.panel-error').count(), 0, 'no panel is left in error');
   assert.equal(await page.getByRole('textbox', { name: 'Sentence' }).inputValue(), 'the acting was not bad');
   await expectLive(page, /^Step 3 of 5: 'was'/);
 });

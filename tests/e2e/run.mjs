@@ -20,6 +20,28 @@ import { internal } from './harness.mjs';
 
 const e2eDir = path.join(root, 'tests', 'e2e');
 const screenshotDir = path.join(root, 'test-results', 'screenshots');
+
+/**
+ * The whole page as one picture. Panels out of view skip rendering (content-visibility: auto), and
+ * a full-page capture does not bring them into view, so the viewport is first made as tall as the
+ * page (repeated while the page grows as panels render at their real size), then restored.
+ */
+async function fullPageScreenshot(page, file) {
+  const viewport = page.viewportSize();
+  if (!viewport) return page.screenshot({ path: file, fullPage: true });
+  const settle = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  try {
+    for (let k = 0; k < 4; k++) {
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      if (height <= (page.viewportSize()?.height ?? 0)) break;
+      await page.setViewportSize({ width: viewport.width, height: Math.min(height, 16_000) });
+      await settle();
+    }
+    await page.screenshot({ path: file, fullPage: true });
+  } finally {
+    await page.setViewportSize(viewport);
+  }
+}
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
 
 function discoverTestFiles() {
@@ -104,7 +126,7 @@ async function runOne(browser, baseURL, t) {
   const screenshot = async (name) => {
     mkdirSync(screenshotDir, { recursive: true });
     const file = path.join(screenshotDir, `${slug(name)}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    await fullPageScreenshot(page, file);
     return file;
   };
   const ctx = { page, baseURL, screenshot, allowConsoleError: (pattern) => allowed.push(pattern) };
