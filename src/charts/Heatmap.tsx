@@ -33,6 +33,12 @@ export interface HeatmapProps {
   hover: HeatCell | null;
   /** CSS px available for the whole chart */
   width: number;
+  /**
+   * False while the chart is out of view: its canvas is then not painted. Chromium gives every
+   * painted canvas a compositing layer of its own, and with six of them the layerization of every
+   * frame, wherever the student is on the page, took 2 to 3 ms more (BENCHMARKS.md).
+   */
+  shown?: boolean;
   onHover: (cell: HeatCell | null) => void;
   onSelect: (cell: HeatCell) => void;
 }
@@ -52,7 +58,7 @@ export function formatValue(v: number): string {
 }
 
 export function Heatmap(props: HeatmapProps) {
-  const { name, values, T, H, offset, stride, kind, domain, tokens, padded, step, unit, hover, width, onHover, onSelect } = props;
+  const { name, values, T, H, offset, stride, kind, domain, tokens, padded, step, unit, hover, width, onHover, onSelect, shown = true } = props;
   const plotW = Math.max(40, width - MARGIN.left - MARGIN.right);
   const plotH = SIZES.heatmapPlotHeight;
   const cellW = plotW / T;
@@ -106,15 +112,16 @@ export function Heatmap(props: HeatmapProps) {
         {summary}
       </p>
       <div className="heatmap-plot" style={{ height: plotH + MARGIN.top + MARGIN.bottom }}>
-        <canvas
-          ref={canvasRef}
-          width={T}
-          height={H}
+        {/* The picture's name lives on the box, so hiding the canvas never hides it from screen readers. */}
+        <div
+          className="heatmap-canvas"
           role="img"
           aria-label={`${name}: ${H} units by ${T} tokens`}
           aria-describedby={summaryId}
           style={{ left: MARGIN.left, top: MARGIN.top, width: plotW, height: plotH }}
-        />
+        >
+          <canvas ref={canvasRef} width={T} height={H} style={shown ? undefined : { visibility: 'hidden' }} />
+        </div>
         <svg width={width} height={plotH + MARGIN.top + MARGIN.bottom} aria-hidden="true">
           <HeatmapAxes T={T} H={H} tokens={tokens} padded={padded} plotW={plotW} plotH={plotH} />
           <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>

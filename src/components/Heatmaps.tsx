@@ -104,6 +104,7 @@ function HeatmapRegion({ refSeries, trace, onScreen }: { refSeries: SeriesRef; t
         unit={unit}
         hover={hover}
         width={width}
+        shown={onScreen}
         onHover={(cell: HeatCell | null) => store.getState().setHover(cell)}
         onSelect={(cell: HeatCell) => {
           store.getState().setUnit(cell.unit);
