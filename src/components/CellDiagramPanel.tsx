@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import { CellDiagram, type CellStepValues } from '../charts/CellDiagram';
 import { GATE_NAMES, type ForwardTrace } from '../engine/types';
 import { useVis, useVisStore } from '../state/context';
+import { useOnScreen, useVisibleValue } from './useOnScreen';
 import { Panel } from './Panel';
 import './panels.css';
 
@@ -40,10 +41,14 @@ const NOTICE: Record<string, string> = {
 
 export function CellDiagramPanel() {
   const store = useVisStore();
-  const trace = useVis((s) => s.trace);
-  const step = useVis((s) => s.step);
-  const unit = useVis((s) => s.unit);
-  const tokens = useVis((s) => s.tokens);
+  // Out of view (a student at the knobs), the diagram follows after the frame; the unit box does not.
+  const [screenRef, onScreen] = useOnScreen<HTMLDivElement>();
+  const trace = useVisibleValue(useVis((s) => s.trace), onScreen);
+  const step = useVisibleValue(useVis((s) => s.step), onScreen);
+  const liveUnit = useVis((s) => s.unit);
+  const unit = useVisibleValue(liveUnit, onScreen);
+  const tokens = useVisibleValue(useVis((s) => s.tokens), onScreen);
+  const H = useVis((s) => s.trace.H);
   const { setUnit } = store.getState();
   const t = Math.min(step, trace.T - 1);
   const values = useMemo(() => stepValues(trace, Math.max(0, t)), [trace, t]);
@@ -53,15 +58,17 @@ export function CellDiagramPanel() {
       <div className="diagram-unit">
         <label>
           Unit shown{' '}
-          <input type="number" min={0} max={trace.H - 1} step={1} value={unit}
+          <input type="number" min={0} max={H - 1} step={1} value={liveUnit}
             onChange={(e) => {
               const v = e.currentTarget.valueAsNumber;
               if (Number.isFinite(v)) setUnit(v);
             }} />
         </label>{' '}
-        <span className="muted">of {trace.H} (click a square in any strip to choose another)</span>
+        <span className="muted">of {H} (click a square in any strip to choose another)</span>
       </div>
-      <CellDiagram values={values} unit={unit} step={t} token={tokens[t] ?? ''} onSelectUnit={setUnit} />
+      <div ref={screenRef}>
+        <CellDiagram values={values} unit={unit} step={t} token={tokens[t] ?? ''} onSelectUnit={setUnit} />
+      </div>
     </Panel>
   );
 }

@@ -10,6 +10,7 @@ import { tokenLabel } from '../charts/tokenLabel';
 import { useWidth } from '../charts/useWidth';
 import type { ForwardTrace } from '../engine/types';
 import { useVis, useVisStore } from '../state/context';
+import { useOnScreen, useVisibleValue } from './useOnScreen';
 import { percentText, predictedAt, tokenText } from '../state/selectors';
 import { Panel } from './Panel';
 import { SeriesLegend } from '../charts/SeriesLegend';
@@ -49,11 +50,13 @@ const TASK_NOTICE: Record<string, string> = {
 };
 
 export function PredictionTrack() {
-  const trace = useVis((s) => s.trace);
-  const tokens = useVis((s) => s.tokens);
-  const padded = useVis((s) => s.padded);
-  const labels = useVis((s) => s.modelInfo.labels);
-  const step = useVis((s) => s.step);
+  // Out of view (a student at the knobs), the chart follows after the frame.
+  const [screenRef, onScreen] = useOnScreen<HTMLDivElement>();
+  const trace = useVisibleValue(useVis((s) => s.trace), onScreen);
+  const tokens = useVisibleValue(useVis((s) => s.tokens), onScreen);
+  const padded = useVisibleValue(useVis((s) => s.padded), onScreen);
+  const labels = useVisibleValue(useVis((s) => s.modelInfo.labels), onScreen);
+  const step = useVisibleValue(useVis((s) => s.step), onScreen);
   const task = useVis((s) => s.modelInfo.task);
   const trained = useVis((s) => s.modelInfo.trained);
   const store = useVisStore();
@@ -73,20 +76,22 @@ export function PredictionTrack() {
 
   return (
     <Panel title="Prediction track" notice={trained ? (TASK_NOTICE[task] ?? GENERIC_NOTICE) : `${GENERIC_NOTICE} With random weights the jumps mean nothing yet.`}>
-      <div ref={ref} className="chart-box">
-        <SeriesLegend label="Labels" items={series} />
-        <LineChart
-          label={`Probability of each label after each token. ${turns}`}
-          tokens={tokens}
-          padded={padded}
-          series={series}
-          step={step}
-          width={width}
-          yLabel="probability"
-          onSelectStep={(t) => store.getState().setStep(t)}
-        />
-        <p className="chart-summary">{turns}</p>
-        <ProbabilityTable trace={trace} tokens={tokens} labels={labels} step={step} />
+      <div ref={screenRef}>
+        <div ref={ref} className="chart-box">
+          <SeriesLegend label="Labels" items={series} />
+          <LineChart
+            label={`Probability of each label after each token. ${turns}`}
+            tokens={tokens}
+            padded={padded}
+            series={series}
+            step={step}
+            width={width}
+            yLabel="probability"
+            onSelectStep={(t) => store.getState().setStep(t)}
+          />
+          <p className="chart-summary">{turns}</p>
+          <ProbabilityTable trace={trace} tokens={tokens} labels={labels} step={step} />
+        </div>
       </div>
     </Panel>
   );
