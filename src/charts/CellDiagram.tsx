@@ -169,9 +169,27 @@ interface StripProps {
   onSelectUnit?: (unit: number) => void;
 }
 
-/** The #rrggbb of entry q (0..255) of a colour table. */
-function tableHex(table: Uint8ClampedArray, q: number): string {
-  return `#${((1 << 24) | (table[q * 3] << 16) | (table[q * 3 + 1] << 8) | table[q * 3 + 2]).toString(16).slice(1)}`;
+/** The 256 entries of a scale's colour table as #rrggbb strings, built once per scale. */
+const hexTables = new Map<Scale, string[]>();
+function hexTable(scale: Scale): string[] {
+  let hex = hexTables.get(scale);
+  if (!hex) {
+    const table = colorTable(scale === 'gate' ? 'sequential' : 'diverging');
+    hex = Array.from({ length: 256 }, (_, q) => `#${((1 << 24) | (table[q * 3] << 16) | (table[q * 3 + 1] << 8) | table[q * 3 + 2]).toString(16).slice(1)}`);
+    hexTables.set(scale, hex);
+  }
+  return hex;
+}
+
+/** " a% b%" of each of `cols` equal squares, built once per width (strips are redrawn every step). */
+const stopTables = new Map<number, string[]>();
+function stopTable(cols: number): string[] {
+  let stops = stopTables.get(cols);
+  if (!stops) {
+    stops = Array.from({ length: cols }, (_, c) => ` ${+((c / cols) * 100).toFixed(4)}% ${+(((c + 1) / cols) * 100).toFixed(4)}%`);
+    stopTables.set(cols, stops);
+  }
+  return stops;
 }
 
 /**
@@ -180,25 +198,23 @@ function tableHex(table: Uint8ClampedArray, q: number): string {
  * otherwise), grey for a value that is not finite.
  */
 export function stripBackground(values: ArrayLike<number>, scale: Scale, rows: number, cols: number): { backgroundImage: string; backgroundSize: string; backgroundPosition: string } {
-  const table = colorTable(scale === 'gate' ? 'sequential' : 'diverging');
+  const hex = hexTable(scale);
+  const stops = stopTable(cols);
   const [lo, hi] = scale === 'gate' ? [0, 1] : [-1, 1];
-  const layers: string[] = [];
-  const positions: string[] = [];
+  let image = '';
+  let positions = '';
   for (let r = 0; r < rows; r++) {
-    const stops: string[] = [];
+    let row = 'linear-gradient(to right';
     for (let c = 0; c < cols; c++) {
       const j = r * cols + c;
       const v = j < values.length ? values[j] : NaN;
-      const color =
-        j >= values.length ? 'transparent' : Number.isFinite(v) ? tableHex(table, Math.round(Math.min(1, Math.max(0, (v - lo) / (hi - lo))) * 255)) : '#888888';
-      const a = +((c / cols) * 100).toFixed(4);
-      const b = +(((c + 1) / cols) * 100).toFixed(4);
-      stops.push(`${color} ${a}% ${b}%`);
+      const color = j >= values.length ? 'transparent' : Number.isFinite(v) ? hex[Math.round(Math.min(1, Math.max(0, (v - lo) / (hi - lo))) * 255)] : '#888888';
+      row += `, ${color}${stops[c]}`;
     }
-    layers.push(`linear-gradient(to right, ${stops.join(', ')})`);
-    positions.push(`0 ${rows === 1 ? 0 : (r / (rows - 1)) * 100}%`);
+    image += (r > 0 ? ', ' : '') + row + ')';
+    positions += `${r > 0 ? ', ' : ''}0 ${rows === 1 ? 0 : (r / (rows - 1)) * 100}%`;
   }
-  return { backgroundImage: layers.join(', '), backgroundSize: `100% ${100 / rows}%`, backgroundPosition: positions.join(', ') };
+  return { backgroundImage: image, backgroundSize: `100% ${100 / rows}%`, backgroundPosition: positions };
 }
 
 /**

@@ -64,15 +64,43 @@ function Snippet({ label, value, copyLabel, rows, onCopied }: { label: string; v
 
 /** `base`: the folder the app is served from (default: this page's folder). */
 export function ShareDialog({ base }: { base?: string }) {
-  const settings = useVisShallow(settingsOf);
   const dialogRef = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  // The snippets are built only while the dialog is open: closed, the view's changes cost it nothing.
+  const [open, setOpen] = useState(false);
+
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => {
+          setOpen(true);
+          openDialog(dialogRef.current);
+        }}
+      >
+        Share &amp; embed
+      </button>
+      <dialog ref={dialogRef} className="gs-dialog share-dialog" aria-labelledby={titleId} onClose={() => setOpen(false)}>
+        <div className="dialog-head">
+          <h2 id={titleId}>Share &amp; embed</h2>
+          <button type="button" onClick={() => closeDialog(dialogRef.current)}>
+            Close
+          </button>
+        </div>
+        {open ? <ShareChoices base={base} /> : null}
+      </dialog>
+    </>
+  );
+}
+
+/** The dialog's choices and snippets; the checkboxes start from the panels on screen each time it opens. */
+function ShareChoices({ base }: { base?: string }) {
+  const settings = useVisShallow(settingsOf);
   const [panels, setPanels] = useState<PanelId[] | null>(null);
   const [hide, setHide] = useState<HidePart[]>([]);
   const [message, setMessage] = useState('');
   const appBase = base ?? new URL('./', window.location.href).href;
 
-  // The checkboxes start from the panels on screen each time the dialog opens.
   const shown = panels ?? settings.panels.filter((p) => SHARE_PANELS.includes(p));
   const choice: ShareChoice = { settings, panels: shown, hide };
 
@@ -80,54 +108,36 @@ export function ShareDialog({ base }: { base?: string }) {
 
   return (
     <>
-      <button
-        type="button"
-        onClick={() => {
-          setPanels(null);
-          setMessage('');
-          openDialog(dialogRef.current);
-        }}
-      >
-        Share &amp; embed
-      </button>
-      <dialog ref={dialogRef} className="gs-dialog share-dialog" aria-labelledby={titleId}>
-        <div className="dialog-head">
-          <h2 id={titleId}>Share &amp; embed</h2>
-          <button type="button" onClick={() => closeDialog(dialogRef.current)}>
-            Close
-          </button>
-        </div>
-        <p className="hint">
-          Built from the view on screen: sentence, cell, model, step, unit and knobs. Pick what the embed shows; the snippets update as you tick.
-        </p>
-        <div className="share-choices">
-          <fieldset>
-            <legend>Panels to show</legend>
-            {SHARE_PANELS.map((p) => (
-              <label key={p}>
-                <input type="checkbox" checked={shown.includes(p)} onChange={(e) => setPanels(toggle(shown, p, e.currentTarget.checked))} />
-                {PANEL_LABEL[p]}
-              </label>
-            ))}
-          </fieldset>
-          <fieldset>
-            <legend>Controls to show in the embed</legend>
-            {HIDE_PARTS.map((part) => (
-              <label key={part.id}>
-                <input type="checkbox" checked={!hide.includes(part.id)} onChange={(e) => setHide(toggle(hide, part.id, !e.currentTarget.checked))} />
-                {part.label}
-              </label>
-            ))}
-          </fieldset>
-        </div>
-        <Snippet label="Link" value={shareLink(appBase, choice)} copyLabel="Copy link" rows={2} onCopied={setMessage} />
-        <Snippet label="Iframe snippet" value={iframeSnippet(appBase, choice)} copyLabel="Copy iframe snippet" rows={3} onCopied={setMessage} />
-        <Snippet label="Auto-height listener for the iframe (once per page)" value={RESIZE_LISTENER} copyLabel="Copy listener" rows={5} onCopied={setMessage} />
-        <Snippet label="Element snippet" value={elementSnippet(appBase, choice)} copyLabel="Copy element snippet" rows={6} onCopied={setMessage} />
-        <p role="status" className="share-status">
-          {message}
-        </p>
-      </dialog>
+      <p className="hint">
+        Built from the view on screen: sentence, cell, model, step, unit and knobs. Pick what the embed shows; the snippets update as you tick.
+      </p>
+      <div className="share-choices">
+        <fieldset>
+          <legend>Panels to show</legend>
+          {SHARE_PANELS.map((p) => (
+            <label key={p}>
+              <input type="checkbox" checked={shown.includes(p)} onChange={(e) => setPanels(toggle(shown, p, e.currentTarget.checked))} />
+              {PANEL_LABEL[p]}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Controls to show in the embed</legend>
+          {HIDE_PARTS.map((part) => (
+            <label key={part.id}>
+              <input type="checkbox" checked={!hide.includes(part.id)} onChange={(e) => setHide(toggle(hide, part.id, !e.currentTarget.checked))} />
+              {part.label}
+            </label>
+          ))}
+        </fieldset>
+      </div>
+      <Snippet label="Link" value={shareLink(appBase, choice)} copyLabel="Copy link" rows={2} onCopied={setMessage} />
+      <Snippet label="Iframe snippet" value={iframeSnippet(appBase, choice)} copyLabel="Copy iframe snippet" rows={3} onCopied={setMessage} />
+      <Snippet label="Auto-height listener for the iframe (once per page)" value={RESIZE_LISTENER} copyLabel="Copy listener" rows={5} onCopied={setMessage} />
+      <Snippet label="Element snippet" value={elementSnippet(appBase, choice)} copyLabel="Copy element snippet" rows={6} onCopied={setMessage} />
+      <p role="status" className="share-status">
+        {message}
+      </p>
     </>
   );
 }
