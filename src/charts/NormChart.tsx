@@ -4,7 +4,7 @@
  * Exact zeros sit on the axis floor with a hollow down-triangle; Infinity/NaN sit above the top
  * with a filled up-triangle and read "overflow"; neither ever reaches the log scale itself.
  */
-import { memo, useId, useMemo, type MouseEvent, type ReactNode } from 'react';
+import { memo, useDeferredValue, useId, useMemo, type MouseEvent, type ReactNode } from 'react';
 import { line, scaleBand } from 'd3';
 import { classifyNorm, decadeTicks, formatDecade, formatNorm, logDomain, makeLogScale } from './logScale';
 import { cssVar } from './theme';
@@ -286,11 +286,7 @@ export function NormChart(props: NormChartProps) {
               ))}
             </tr>
           </thead>
-          <tbody>
-            {tokens.map((tok, t) => (
-              <NormRow key={t} t={t} tok={tok} series={series} current={t === step} isReached={t === reached} pad={padded?.[t] ?? false} />
-            ))}
-          </tbody>
+          <NormRows tokens={tokens} padded={padded} series={series} step={step} reached={reached} />
         </table>
       </div>
     </figure>
@@ -351,6 +347,25 @@ const TokenTicks = memo(function TokenTicks({ tokens, padded, cx, every }: { tok
     ) : null,
   );
 });
+
+/**
+ * The table's rows. Their numbers follow the chart after the frame (React's deferred value): the
+ * table is the chart's text alternative, mostly scrolled out of its box, and rewriting a few hundred
+ * cells took 3 to 4 ms of the frame of a knob move at 64 tokens (BENCHMARKS.md). The current-step
+ * marking follows at once.
+ */
+function NormRows({ tokens, padded, series, step, reached }: { tokens: string[]; padded?: boolean[]; series: NormSeries[]; step: number; reached: number | null }) {
+  const shownTokens = useDeferredValue(tokens);
+  const shownPadded = useDeferredValue(padded);
+  const shownSeries = useDeferredValue(series);
+  return (
+    <tbody>
+      {shownTokens.map((tok, t) => (
+        <NormRow key={t} t={t} tok={tok} series={shownSeries} current={t === step} isReached={t === reached} pad={shownPadded?.[t] ?? false} />
+      ))}
+    </tbody>
+  );
+}
 
 /** One table row; memoised, so a step change re-renders only the two rows whose highlight moves. */
 const NormRow = memo(function NormRow({ t, tok, series, current, isReached, pad }: { t: number; tok: string; series: NormSeries[]; current: boolean; isReached: boolean; pad: boolean }) {
