@@ -305,36 +305,70 @@ const SeriesMarks = memo(function SeriesMarks(props: {
   drawMarkers: boolean;
 }) {
   const { series, paths, T, cx, y, innerH, reached, drawMarkers } = props;
-  return series.map((s, k) => (
-    <g key={s.key} className="series">
-      {reached != null && <path d={paths[k].full} style={{ fill: 'none', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash, opacity: 0.25 }} />}
-      <path d={paths[k].ahead} style={{ fill: 'none', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash }} />
-      {Array.from({ length: Math.min(T, s.values.length) }, (_, t) => {
-        const v = s.values[t];
-        const kind = classifyNorm(v);
-        const faded = reached != null && t < reached ? 0.25 : 1;
-        if (kind === 'zero')
-          return (
-            <g key={t} transform={`translate(${cx(t)},${innerH})`} opacity={faded}>
-              <ZeroMarker color={s.color} />
-            </g>
-          );
-        if (kind === 'overflow')
-          return (
-            <g key={t} transform={`translate(${cx(t)},${OVERFLOW_Y})`} opacity={faded}>
-              <OverflowMarker color={s.color} />
-            </g>
-          );
-        if (!drawMarkers) return null;
-        return (
-          <g key={t} transform={`translate(${cx(t)},${y(v)})`} opacity={faded}>
-            <Marker shape={s.marker} color={s.color} size={3} />
-          </g>
+  return series.map((s, k) => {
+    // The ordinary markers of a series are one path (two while the backward animation fades the
+    // steps it has passed): a knob move then rewrites two attributes, not a group per step.
+    const shown: [number, number][] = [];
+    const passed: [number, number][] = [];
+    const special: ReactNode[] = [];
+    for (let t = 0; t < Math.min(T, s.values.length); t++) {
+      const v = s.values[t];
+      const kind = classifyNorm(v);
+      const faded = reached != null && t < reached ? 0.25 : 1;
+      if (kind === 'zero')
+        special.push(
+          <g key={t} transform={`translate(${cx(t)},${innerH})`} opacity={faded}>
+            <ZeroMarker color={s.color} />
+          </g>,
         );
-      })}
-    </g>
-  ));
+      else if (kind === 'overflow')
+        special.push(
+          <g key={t} transform={`translate(${cx(t)},${OVERFLOW_Y})`} opacity={faded}>
+            <OverflowMarker color={s.color} />
+          </g>,
+        );
+      else if (drawMarkers) (faded < 1 ? passed : shown).push([cx(t), y(v)]);
+    }
+    const markStyle = (opacity: number) =>
+      s.marker === 'cross' ? { fill: 'none', stroke: s.color, strokeWidth: 2, opacity } : { fill: s.color, opacity };
+    return (
+      <g key={s.key} className="series">
+        {reached != null && <path d={paths[k].full} style={{ fill: 'none', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash, opacity: 0.25 }} />}
+        <path d={paths[k].ahead} style={{ fill: 'none', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash }} />
+        {passed.length > 0 && <path className="marks" d={markersPath(s.marker, 3, passed)} style={markStyle(0.25)} />}
+        {shown.length > 0 && <path className="marks" d={markersPath(s.marker, 3, shown)} style={markStyle(1)} />}
+        {special}
+      </g>
+    );
+  });
 });
+
+/** One path drawing `shape` (half-size `size`) centred on each point; the shapes of Marker. */
+export function markersPath(shape: MarkerShape, size: number, points: readonly [number, number][]): string {
+  const f = (v: number) => +v.toFixed(2);
+  const s = size;
+  const d = 1.3 * s;
+  let out = '';
+  for (const [px, py] of points) {
+    const x = f(px);
+    const y = f(py);
+    switch (shape) {
+      case 'circle':
+        out += `M${f(x - s)},${y}a${s},${s} 0 1,0 ${2 * s},0a${s},${s} 0 1,0 ${-2 * s},0`;
+        break;
+      case 'square':
+        out += `M${f(x - s)},${f(y - s)}h${2 * s}v${2 * s}h${-2 * s}Z`;
+        break;
+      case 'diamond':
+        out += `M${x},${f(y - d)}l${f(d)},${f(d)}l${f(-d)},${f(d)}l${f(-d)},${f(-d)}Z`;
+        break;
+      case 'cross':
+        out += `M${f(x - s)},${f(y - s)}l${2 * s},${2 * s}M${f(x - s)},${f(y + s)}l${2 * s},${-2 * s}`;
+        break;
+    }
+  }
+  return out;
+}
 
 /** The token labels under the x axis, thinned out on long sentences; the current one is drawn over them. */
 const TokenTicks = memo(function TokenTicks({ tokens, padded, cx, every }: { tokens: string[]; padded?: boolean[]; cx: (t: number) => number; every: number }) {

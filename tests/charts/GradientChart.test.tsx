@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { GradientChart } from '../../src/charts/GradientChart';
 import { JacobianChart } from '../../src/charts/JacobianChart';
+import { markersPath } from '../../src/charts/NormChart';
 
 afterEach(cleanup);
 
@@ -73,6 +74,14 @@ describe('GradientChart', () => {
     expect(container.innerHTML).not.toMatch(/NaN/);
   });
 
+  it('draws every ordinary marker of a series in one path, one shape per finite step', () => {
+    const { container } = render(<GradientChart tokens={['a', 'b', 'c', 'd']} cells={[{ cell: 'rnn', dhNorm: [1e-3, 0, 1e-2, 1] }]} step={0} />);
+    const marks = container.querySelectorAll('g.series path.marks');
+    expect(marks).toHaveLength(1);
+    // Three finite norms, three shapes; the exact zero keeps its own marker at the bottom.
+    expect(marks[0].getAttribute('d')!.match(/M/g)).toHaveLength(3);
+  });
+
   it('puts one column per cell (and the LSTM cell state) in compare mode', () => {
     render(
       <GradientChart
@@ -116,5 +125,16 @@ describe('JacobianChart', () => {
       ['end', '9.0e-1', '1.0e0'],
     ]);
     expect(screen.getByText(/below 1 shrinks the gradient at every step/)).toBeTruthy();
+  });
+});
+
+describe('markersPath', () => {
+  it('writes each shape centred on its point, as Marker draws it', () => {
+    // By hand: a square of half-size 3 at (10, 20) spans 7..13 by 17..23.
+    expect(markersPath('square', 3, [[10, 20]])).toBe('M7,17h6v6h-6Z');
+    expect(markersPath('circle', 3, [[10, 20]])).toBe('M7,20a3,3 0 1,0 6,0a3,3 0 1,0 -6,0');
+    expect(markersPath('cross', 3, [[0, 0]])).toBe('M-3,-3l6,6M-3,3l6,-6');
+    expect(markersPath('diamond', 3, [[0, 0]])).toBe('M0,-3.9l3.9,3.9l-3.9,3.9l-3.9,-3.9Z');
+    expect(markersPath('square', 3, [[10, 20], [30, 40]])).toBe('M7,17h6v6h-6ZM27,37h6v6h-6Z');
   });
 });
