@@ -4,12 +4,11 @@
  * fails, the plain-text forms are shown. Only strings built here go into TeX: numbers we format
  * and fixed symbols, never token text or anything else the student typed.
  */
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { formatValue } from '../charts/CellDiagram';
 import { BLOCKS, GATE_NAMES, type ForwardTrace, type ModelParams } from '../engine/types';
 import { useVis } from '../state/context';
 import { Panel } from './Panel';
-import { useOnScreen, useVisibleValue } from './useOnScreen';
 import './panels.css';
 
 export interface Equation {
@@ -219,13 +218,13 @@ const NOTICE =
   'Each equation is followed by the same equation for the selected unit at the current step, with the real numbers. Step through the sentence and watch which term dominates: the input x_t or the memory h_(t−1).';
 
 export function Equations() {
-  // Typesetting six live formulas is the costliest part of a step: below the fold it waits until
-  // the visible panels have been painted.
-  const [scrollRef, onScreen] = useOnScreen<HTMLDivElement>();
-  const params = useVisibleValue(useVis((s) => s.params), onScreen);
-  const trace = useVisibleValue(useVis((s) => s.trace), onScreen);
-  const step = useVisibleValue(useVis((s) => s.step), onScreen);
-  const unit = useVisibleValue(useVis((s) => s.unit), onScreen);
+  // Typesetting six live formulas is the costliest part of a step or a knob move, so on screen or
+  // not they follow right after the frame (React's deferred value): the charts are drawn first and
+  // the equations a frame later (BENCHMARKS.md).
+  const params = useDeferredValue(useVis((s) => s.params));
+  const trace = useDeferredValue(useVis((s) => s.trace));
+  const step = useDeferredValue(useVis((s) => s.step));
+  const unit = useDeferredValue(useVis((s) => s.unit));
   const { katex, failed } = useKatex();
   const t = Math.max(0, Math.min(step, trace.T - 1));
   const j = Math.max(0, Math.min(unit, trace.H - 1));
@@ -239,7 +238,7 @@ export function Equations() {
         {failed ? ' (the equation renderer could not load; showing plain text)' : ''}.
       </p>
       {/* One focusable scroll box for all equations: on a phone they are wider than the panel. */}
-      <div ref={scrollRef} className="equation-scroll" tabIndex={0} role="group" aria-label="Equations, scroll sideways if cut off">
+      <div className="equation-scroll" tabIndex={0} role="group" aria-label="Equations, scroll sideways if cut off">
         <ol className="equation-list">
           {eqs.map((e) => (
             <li key={e.id} data-equation={e.id}>
