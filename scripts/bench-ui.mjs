@@ -11,7 +11,8 @@
 // are done, ahead of normal-priority tasks already queued. (A MessageChannel message, used before,
 // queues behind React's scheduler task that renders the off-screen panels after the frame, so it
 // counted that render as part of the frame: a Chromium trace of an edit at T=32 showed the frame's
-// rendering ending at 23.6 ms and the message arriving at 30.9 ms, after a 5.4 ms React task.)
+// rendering ending at 23.6 ms and the message arriving at 30.9 ms, after a 5.4 ms task of React's
+// scheduler, performWorkUntilDeadline.)
 // Without scheduler.postTask the message is the fallback.
 //   latency = key event timestamp -> that frame rendered: what the student waits, including the
 //             wait for a frame, which no code can shorten (headless Chromium hands key events to the
