@@ -7,16 +7,7 @@ import { jacobianNorms, stepJacobian } from '../../src/engine/jacobian';
 import { createRng } from '../../src/engine/random';
 import { CELL_KINDS, type CellKind, type ModelParams } from '../../src/engine/types';
 import { naiveRun } from './naive';
-
-const PARAM_KEYS = ['weightIh', 'weightHh', 'biasIh', 'biasHh', 'embedding', 'headWeight', 'headBias'] as const;
-
-/** A small model with every parameter (biases included) random and non-zero. */
-function randomModel(cell: CellKind, seed: number, sizes = { D: 3, H: 4, V: 6, K: 3 }, scale = 0.8): ModelParams {
-  const p = initParams({ cell, inputSize: sizes.D, hiddenSize: sizes.H, vocabSize: sizes.V, numClasses: sizes.K, seed });
-  const rng = createRng(seed + 1000);
-  for (const k of PARAM_KEYS) for (let n = 0; n < p[k].length; n++) p[k][n] = rng.uniform(-scale, scale);
-  return p;
-}
+import { PARAM_KEYS, jacobiEigenvalues, randomModel } from './oracles';
 
 function relErr(a: number, b: number): number {
   const d = Math.abs(a - b);
@@ -184,33 +175,7 @@ describe('one-step Jacobian norms', () => {
   function spectralByJacobi(J: number[][]): number {
     const n = J.length;
     const A = Array.from({ length: n }, (_, r) => Array.from({ length: n }, (_, c) => J.reduce((s, row) => s + row[r] * row[c], 0)));
-    for (let sweep = 0; sweep < 100; sweep++) {
-      let off = 0;
-      for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += A[p][q] ** 2;
-      if (off < 1e-30) break;
-      for (let p = 0; p < n; p++) {
-        for (let q = p + 1; q < n; q++) {
-          if (Math.abs(A[p][q]) < 1e-300) continue;
-          const theta = (A[q][q] - A[p][p]) / (2 * A[p][q]);
-          const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-          const c = 1 / Math.sqrt(t * t + 1);
-          const s = t * c;
-          for (let k = 0; k < n; k++) {
-            const akp = A[k][p];
-            const akq = A[k][q];
-            A[k][p] = c * akp - s * akq;
-            A[k][q] = s * akp + c * akq;
-          }
-          for (let k = 0; k < n; k++) {
-            const apk = A[p][k];
-            const aqk = A[q][k];
-            A[p][k] = c * apk - s * aqk;
-            A[q][k] = s * apk + c * aqk;
-          }
-        }
-      }
-    }
-    return Math.sqrt(Math.max(...A.map((row, k) => row[k])));
+    return Math.sqrt(Math.max(...jacobiEigenvalues(A)));
   }
 
   it.each(CELL_KINDS)('match the spectral norm of the finite-difference Jacobian for the %s cell', (cell) => {

@@ -13,6 +13,7 @@ import { createRng } from '../../src/engine/random';
 import { KERNEL32_WASM_BASE64, KERNEL_WASM_BASE64 } from '../../src/engine/wasm/kernelBytes';
 import { CELL_KINDS, type CellKind, type ModelParams } from '../../src/engine/types';
 import { gemvKernel, MEMORY_PAGES, paddedWidth, setWasmKernelsEnabled, type GemvKernel, type SingleKernels } from '../../src/engine/wasm/kernels';
+import { jacobiEigenvalues } from './oracles';
 
 // Every test starts with the kernels on, whatever a setup file chose; the comparisons turn them off themselves.
 beforeEach(() => setWasmKernelsEnabled(true));
@@ -21,42 +22,6 @@ afterEach(() => setWasmKernelsEnabled(true));
 /** The quick budget of the interactive store (src/state/store.ts), spelled out so the engine tests stand alone. */
 const QUICK = { tol: 1e-4, maxIter: 7 };
 const PRECISE = { tol: 1e-10, maxIter: 32 };
-
-/** All eigenvalues of the symmetric n x n matrix A (row arrays, overwritten) by cyclic Jacobi rotations. */
-function jacobiEigenvalues(A: number[][]): number[] {
-  const n = A.length;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let p = 0; p < n; p++) {
-      diag += A[p][p] ** 2;
-      for (let q = p + 1; q < n; q++) off += A[p][q] ** 2;
-    }
-    if (off <= 1e-32 * diag || off === 0) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        if (A[p][q] === 0) continue;
-        const theta = (A[q][q] - A[p][p]) / (2 * A[p][q]);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = A[k][p];
-          const akq = A[k][q];
-          A[k][p] = c * akp - s * akq;
-          A[k][q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = A[p][k];
-          const aqk = A[q][k];
-          A[p][k] = c * apk - s * aqk;
-          A[q][k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  return A.map((row, k) => row[k]);
-}
 
 /** Largest singular value of the row-major n x n matrix J: Jacobi on J^T J (independent of Lanczos). */
 function spectralByJacobi(J: Float64Array, n: number): number {

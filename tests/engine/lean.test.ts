@@ -2,22 +2,15 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { backward } from '../../src/engine/backward';
 import { createInputProjections, forward, type InputProjections } from '../../src/engine/forward';
-import { cloneParams, initParams, withKnobs } from '../../src/engine/init';
+import { cloneParams, withKnobs } from '../../src/engine/init';
 import { createRng } from '../../src/engine/random';
 import { CELL_KINDS, type CellKind, type ForwardTrace, type ModelParams, type StateGrads } from '../../src/engine/types';
 import { naiveRun } from './naive';
+import { PARAM_KEYS, randomModel } from './oracles';
 
-const PARAM_KEYS = ['weightIh', 'weightHh', 'biasIh', 'biasHh', 'embedding', 'headWeight', 'headBias'] as const;
+/** gemmAdd's blocks of 8 need D >= 8: a model wide enough to reach them and their remainder. */
+const leanModel = (cell: CellKind, seed: number, sizes = { D: 11, H: 5, V: 9, K: 3 }, scale = 0.8): ModelParams => randomModel(cell, seed, sizes, scale);
 
-/** A model with every parameter random and non-zero; D >= 8 reaches gemmAdd's blocks of 8 and its remainder. */
-function randomModel(cell: CellKind, seed: number, sizes = { D: 11, H: 5, V: 9, K: 3 }, scale = 0.8): ModelParams {
-  const p = initParams({ cell, inputSize: sizes.D, hiddenSize: sizes.H, vocabSize: sizes.V, numClasses: sizes.K, seed });
-  const rng = createRng(seed + 1000);
-  for (const k of PARAM_KEYS) for (let n = 0; n < p[k].length; n++) p[k][n] = rng.uniform(-scale, scale);
-  return p;
-}
-
-/** Every array of the trace as plain numbers, for exact comparison. */
 function traceNumbers(tr: ForwardTrace): Record<string, number[] | number> {
   return {
     ids: Array.from(tr.ids),
@@ -52,7 +45,7 @@ function expectCachedEqualsUncached(p: ModelParams, ids: number[], cache: InputP
 
 describe('backward without parameter gradients', () => {
   it.each(CELL_KINDS)('gives the %s cell the same dL/dh, dL/dc, dL/dx and norms as the full pass, and no parameter gradients', (cell) => {
-    const p = randomModel(cell, 3);
+    const p = leanModel(cell, 3);
     const ids = [1, 4, 0, 5, 2, 2, 8, 7, 3];
     const tr = forward(p, ids);
     const full = backward(p, tr, 2);
@@ -65,7 +58,7 @@ describe('backward without parameter gradients', () => {
   });
 
   it.each(CELL_KINDS)('gives the %s cell dL/dx_t within 1e-6 of central differences on the embedding row fed at step t', (cell) => {
-    const p = randomModel(cell, 4);
+    const p = leanModel(cell, 4);
     // Distinct ids: the embedding row of ids[t] is x_t and nothing else.
     const ids = [3, 0, 7, 5, 1];
     const target = 1;
@@ -90,7 +83,7 @@ describe('backward without parameter gradients', () => {
 
 describe('the input projection cache and the continued pass', () => {
   it.each(CELL_KINDS)('gives the %s cell the same trace as no cache for every length, as words change at the start and the end', (cell) => {
-    const p = randomModel(cell, 5);
+    const p = leanModel(cell, 5);
     const cache = createInputProjections();
     const rng = createRng(9);
     let ids = [2, 6, 1];
@@ -106,7 +99,7 @@ describe('the input projection cache and the continued pass', () => {
   });
 
   it('matches the naive implementation within 1e-12', () => {
-    const p = randomModel('lstm', 6);
+    const p = leanModel('lstm', 6);
     const cache = createInputProjections();
     const ids = [1, 4, 0, 5, 2, 2, 7];
     forward(p, [4, 4, 1, 5, 0, 8], { inputProjections: cache });
@@ -119,7 +112,7 @@ describe('the input projection cache and the continued pass', () => {
   });
 
   it('follows a forget-bias knob change and back, with one cache for every knob setting', () => {
-    const base = randomModel('lstm', 7);
+    const base = leanModel('lstm', 7);
     const cache = createInputProjections();
     const ids = [1, 2, 3, 4, 5, 6];
     for (const knobs of [
@@ -134,7 +127,7 @@ describe('the input projection cache and the continued pass', () => {
   });
 
   it('starts afresh when the parameters object is replaced or b_ih is changed in place', () => {
-    const p = randomModel('gru', 8);
+    const p = leanModel('gru', 8);
     const cache = createInputProjections();
     const ids = [0, 3, 3, 8, 1];
     expectCachedEqualsUncached(p, ids, cache);
@@ -150,7 +143,7 @@ describe('the input projection cache and the continued pass', () => {
   });
 
   it.each(CELL_KINDS)('continues an earlier %s pass from the first changed token with the numbers of a fresh pass', (cell) => {
-    const p = randomModel(cell, 10);
+    const p = leanModel(cell, 10);
     const rng = createRng(11);
     let ids = [3, 1, 4, 1, 5, 0, 2];
     let prior = forward(p, ids);
@@ -168,7 +161,7 @@ describe('the input projection cache and the continued pass', () => {
   });
 
   it('ignores an earlier pass of another parameters object, even one with the same arrays but other knobs', () => {
-    const base = randomModel('lstm', 12);
+    const base = leanModel('lstm', 12);
     const ids = [1, 2, 3, 4, 5];
     const a = withKnobs(base, { recurrentScale: 1, forgetBias: 0 });
     const b = withKnobs(base, { recurrentScale: 2, forgetBias: 1 });
@@ -188,7 +181,7 @@ describe('the input projection cache and the continued pass', () => {
         fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 14 }), { minLength: 1, maxLength: 4 }),
         fc.integer({ min: 0, max: 1e6 }),
         (cell, H, D, V, sequences, seed) => {
-          const p = randomModel(cell, seed, { D, H, V, K: 2 });
+          const p = leanModel(cell, seed, { D, H, V, K: 2 });
           const cache = createInputProjections();
           let prior: ForwardTrace | null = null;
           for (const seq of sequences) {
