@@ -5,7 +5,7 @@
 import { useMemo } from 'react';
 import type { CellKind } from '../engine/types';
 import { cssVar } from './theme';
-import { NormChart, type MarkerShape, type NormSeries } from './NormChart';
+import { NormChart, type MarkerShape, type NormChartProps, type NormSeries } from './NormChart';
 
 export const CELL_LABEL: Record<CellKind, string> = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' };
 
@@ -55,19 +55,11 @@ export function gradientSeries(cells: CellGradient[]): NormSeries[] {
   return cellSeries(cells.map((g) => ({ cell: g.cell, h: g.dhNorm, c: g.dcNorm })), DH_LABEL, DC_LABEL);
 }
 
-export interface GradientChartProps {
-  tokens: string[];
+/** The norm chart's own props, with the series built from one cell's (or, comparing, every cell's) gradients. */
+export type GradientChartProps = Omit<NormChartProps, 'title' | 'yLabel' | 'series' | 'reference' | 'children'> & {
   /** one entry, or one per cell in compare mode */
   cells: CellGradient[];
-  step: number;
-  /** step the backward playback has reached (null when not animating) */
-  reached?: number | null;
-  hoverStep?: number | null;
-  onHoverStep?: (step: number | null) => void;
-  onSelectStep?: (step: number) => void;
-  padded?: boolean[];
-  height?: number;
-}
+};
 
 export function GradientChart({ cells, ...rest }: GradientChartProps) {
   const series = useMemo(() => gradientSeries(cells), [cells]);

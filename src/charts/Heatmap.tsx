@@ -9,6 +9,7 @@ import { scaleBand, scaleLinear } from 'd3';
 import { memo, useEffect, useId, useRef, useState, type MouseEvent } from 'react';
 import { SIZES, colorTable, colorFor, type ColorKind } from './theme';
 import { tokenLabel } from './tokenLabel';
+import { ValuesTable } from './ValuesTable';
 
 export interface HeatCell {
   step: number;
@@ -262,38 +263,31 @@ function stepSummary(p: HeatmapProps): string {
   );
 }
 
-/** The current step's column as a table, rendered only while the details are open. */
+/** The current step's column as a table. */
 function StepTable(p: HeatmapProps) {
-  const [open, setOpen] = useState(false);
-  const captionId = useId();
   const t = Math.min(Math.max(0, p.step), p.T - 1);
   return (
-    <details className="values" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>Show values at this step</summary>
-      {open ? (
-        // Focusable, so a keyboard user can scroll a table taller than its box.
-        <div className="table-scroll" tabIndex={0} role="group" aria-labelledby={captionId}>
-          <table>
-            <caption id={captionId}>
-              {p.name} at step {t + 1} (“{tokenLabel(p.tokens[t] ?? '')}”), one row per unit
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">unit</th>
-                <th scope="col">value</th>
+    <ValuesTable
+      summary="Show values at this step"
+      caption={`${p.name} at step ${t + 1} (“${tokenLabel(p.tokens[t] ?? '')}”), one row per unit`}
+      rows={() => (
+        <>
+          <thead>
+            <tr>
+              <th scope="col">unit</th>
+              <th scope="col">value</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Array.from({ length: p.H }, (_, u) => (
+              <tr key={u} className={u === p.unit ? 'selected' : undefined}>
+                <th scope="row">{u}</th>
+                <td>{formatValue(valueAt(p, t, u))}</td>
               </tr>
-            </thead>
-            <tbody>
-              {Array.from({ length: p.H }, (_, u) => (
-                <tr key={u} className={u === p.unit ? 'selected' : undefined}>
-                  <th scope="row">{u}</th>
-                  <td>{formatValue(valueAt(p, t, u))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </details>
+            ))}
+          </tbody>
+        </>
+      )}
+    />
   );
 }

@@ -6,7 +6,7 @@
 import { useMemo } from 'react';
 import type { CellKind } from '../engine/types';
 import { cellSeries } from './GradientChart';
-import { NormChart, type NormSeries } from './NormChart';
+import { NormChart, type NormChartProps, type NormSeries } from './NormChart';
 
 /** One cell's Jacobian norms; arrays have one entry per token. */
 export interface CellJacobian {
@@ -23,17 +23,10 @@ export function jacobianSeries(cells: CellJacobian[]): NormSeries[] {
   return cellSeries(cells, JH_LABEL, JC_LABEL);
 }
 
-export interface JacobianChartProps {
-  tokens: string[];
+/** The norm chart's own props, with the series built from each cell's Jacobian norms. */
+export type JacobianChartProps = Omit<NormChartProps, 'title' | 'yLabel' | 'series' | 'reference' | 'children'> & {
   cells: CellJacobian[];
-  step: number;
-  reached?: number | null;
-  hoverStep?: number | null;
-  onHoverStep?: (step: number | null) => void;
-  onSelectStep?: (step: number) => void;
-  padded?: boolean[];
-  height?: number;
-}
+};
 
 const REFERENCE = { value: 1, label: '1: below 1 shrinks the gradient at every step' };
 

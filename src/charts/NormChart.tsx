@@ -82,6 +82,15 @@ function OverflowMarker({ color }: { color: string }) {
   return <path d="M-5,4L5,4L0,-4Z" style={{ fill: color, stroke: color }} />;
 }
 
+/** A legend swatch holding one marker glyph, centred. */
+function GlyphSwatch({ children }: { children: ReactNode }) {
+  return (
+    <svg width={14} height={12} aria-hidden="true">
+      <g transform="translate(7,6)">{children}</g>
+    </svg>
+  );
+}
+
 /** A small legend swatch: the series' dash pattern and marker. */
 function Swatch({ s }: { s: Pick<NormSeries, 'color' | 'dash' | 'marker'> }) {
   return (
@@ -165,21 +174,17 @@ export function NormChart(props: NormChartProps) {
         )}
         {layout.hasZero && (
           <li>
-            <svg width={14} height={12} aria-hidden="true">
-              <g transform="translate(7,6)">
-                <ZeroMarker color="currentColor" />
-              </g>
-            </svg>{' '}
+            <GlyphSwatch>
+              <ZeroMarker color="currentColor" />
+            </GlyphSwatch>{' '}
             exactly 0 (underflow), drawn at the floor
           </li>
         )}
         {layout.hasOverflow && (
           <li>
-            <svg width={14} height={12} aria-hidden="true">
-              <g transform="translate(7,6)">
-                <OverflowMarker color="currentColor" />
-              </g>
-            </svg>{' '}
+            <GlyphSwatch>
+              <OverflowMarker color="currentColor" />
+            </GlyphSwatch>{' '}
             overflow, drawn above the top
           </li>
         )}

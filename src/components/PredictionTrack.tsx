@@ -3,7 +3,7 @@
  * turn at "not" or "but". A table gives the same numbers to screen readers.
  */
 
-import { useId, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { LineChart, type LineSeries } from '../charts/LineChart';
 import { LABEL_DASHES, labelColor } from '../charts/theme';
 import { tokenLabel } from '../charts/tokenLabel';
@@ -14,6 +14,7 @@ import { useOnScreen, useVisibleValue } from './useOnScreen';
 import { percentText, predictedAt, tokenText } from '../state/selectors';
 import { Panel } from './Panel';
 import { SeriesLegend } from '../charts/SeriesLegend';
+import { ValuesTable } from '../charts/ValuesTable';
 
 /**
  * The steps where the prediction turns, in words: "after 'not' (step 4) it turns negative". A turn
@@ -98,42 +99,37 @@ export function PredictionTrack() {
 }
 
 function ProbabilityTable({ trace, tokens, labels, step }: { trace: ForwardTrace; tokens: readonly string[]; labels: readonly string[]; step: number }) {
-  const [open, setOpen] = useState(false);
-  const captionId = useId();
   const K = trace.K;
   return (
-    <details className="values" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>Show probabilities as a table</summary>
-      {open ? (
-        // Focusable, so a keyboard user can scroll a table taller than its box.
-        <div className="table-scroll" tabIndex={0} role="group" aria-labelledby={captionId}>
-          <table>
-            <caption id={captionId}>Prediction after each token</caption>
-            <thead>
-              <tr>
-                <th scope="col">step</th>
-                <th scope="col">token</th>
+    <ValuesTable
+      summary="Show probabilities as a table"
+      caption="Prediction after each token"
+      rows={() => (
+        <>
+          <thead>
+            <tr>
+              <th scope="col">step</th>
+              <th scope="col">token</th>
+              {Array.from({ length: K }, (_, k) => (
+                <th key={k} scope="col">
+                  {labels[k] ?? `class ${k}`}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.map((tok, t) => (
+              <tr key={t} className={t === step ? 'selected' : undefined} aria-current={t === step ? 'step' : undefined}>
+                <td>{t + 1}</td>
+                <th scope="row" dir="auto">{tokenLabel(tok)}</th>
                 {Array.from({ length: K }, (_, k) => (
-                  <th key={k} scope="col">
-                    {labels[k] ?? `class ${k}`}
-                  </th>
+                  <td key={k}>{percentText(trace.probsPerStep[t * K + k], 1)}</td>
                 ))}
               </tr>
-            </thead>
-            <tbody>
-              {tokens.map((tok, t) => (
-                <tr key={t} className={t === step ? 'selected' : undefined} aria-current={t === step ? 'step' : undefined}>
-                  <td>{t + 1}</td>
-                  <th scope="row" dir="auto">{tokenLabel(tok)}</th>
-                  {Array.from({ length: K }, (_, k) => (
-                    <td key={k}>{percentText(trace.probsPerStep[t * K + k], 1)}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </details>
+            ))}
+          </tbody>
+        </>
+      )}
+    />
   );
 }
