@@ -14,7 +14,7 @@ import { PredictionTrack } from '../components/PredictionTrack';
 import { SentenceInput } from '../components/SentenceInput';
 import { TokenStrip } from '../components/TokenStrip';
 import { VisStoreProvider, useVis, useVisShallow, useVisStore } from '../state/context';
-import { ALL_PANELS, type PanelId, type VisState } from '../state/store';
+import { ALL_PANELS, PANEL_TITLE, type PanelId, type VisState } from '../state/store';
 // ---- ui-panels: imports (one line per panel component) ----
 import { CellDiagramPanel } from '../components/CellDiagramPanel';
 import { GradientFlow } from '../components/GradientFlow';
@@ -46,16 +46,6 @@ const PANEL_VIEWS: Record<PanelId, ComponentType | null> = {
   knobs: Knobs,
   // ---- end ui-panels panels ----
   train: TrainPanel,
-};
-
-const PANEL_TITLE: Record<PanelId, string> = {
-  diagram: 'Cell diagram',
-  heatmaps: 'Heatmaps over time',
-  prediction: 'Prediction track',
-  gradient: 'Gradient flow',
-  equations: 'Equations',
-  knobs: 'Knobs',
-  train: 'Train a model',
 };
 
 /** Reading order of the page: the cell at work, its prediction, the maps, then the gradient story. */

@@ -5,7 +5,7 @@
  */
 
 import { isModelPath } from './models';
-import { ALL_PANELS, DEFAULT_SETTINGS, type PanelId, type Settings } from './store';
+import { ALL_PANELS, DEFAULT_SETTINGS, PANEL_TITLE, type PanelId, type Settings } from './store';
 import { HASH_FIELDS, parseHash, toHash } from './url';
 
 /** Controls an embed can hide (`hide=sentence,playback`); `controls` hides all but the link. */
@@ -28,14 +28,9 @@ export const CONTROL_PARTS: readonly HidePart[] = ['sentence', 'tokens', 'playba
  * The panels an embed can show, by label. Partial on purpose: training ('train') stays in the full
  * app, so an embed never loads the trainer.
  */
-export const PANEL_LABEL: Partial<Record<PanelId, string>> = {
-  diagram: 'Cell diagram',
-  heatmaps: 'Heatmaps over time',
-  prediction: 'Prediction track',
-  gradient: 'Gradient flow',
-  equations: 'Equations',
-  knobs: 'Knobs',
-};
+export const PANEL_LABEL: Partial<Record<PanelId, string>> = Object.fromEntries(
+  ALL_PANELS.filter((p) => p !== 'train').map((p) => [p, PANEL_TITLE[p]]),
+);
 
 /** The element's attribute for each hash key: the same names (`scale`, `fbias`, `pad`, ...). */
 export const SETTING_ATTRIBUTES: readonly string[] = HASH_FIELDS.map((f) => f.key);

@@ -42,6 +42,16 @@ export type PanelId = 'diagram' | 'heatmaps' | 'prediction' | 'gradient' | 'equa
 export const ALL_PANELS: readonly PanelId[] = ['diagram', 'heatmaps', 'prediction', 'gradient', 'equations', 'knobs', 'train'];
 /** The Train panel opens on request ("Train a model"), so the default page stays as light as before. */
 export const DEFAULT_PANELS: readonly PanelId[] = ALL_PANELS.filter((p) => p !== 'train');
+/** Each panel's heading, also its name in the panel picker and the share dialog. */
+export const PANEL_TITLE: Record<PanelId, string> = {
+  diagram: 'Cell diagram',
+  heatmaps: 'Heatmaps over time',
+  prediction: 'Prediction track',
+  gradient: 'Gradient flow',
+  equations: 'Equations',
+  knobs: 'Knobs',
+  train: 'Train a model',
+};
 
 export type ColorBy = 'none' | 'unit' | 'saliency';
 export const COLOR_BY: readonly ColorBy[] = ['none', 'unit', 'saliency'];

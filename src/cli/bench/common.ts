@@ -4,13 +4,12 @@
  */
 import { initParams } from '../../engine/init';
 import { createRng } from '../../engine/random';
-import type { CellKind, ModelParams } from '../../engine/types';
+import { BLOCKS, type CellKind, type ModelParams } from '../../engine/types';
 
 /** The configuration: input 64, hidden 128, batch 1. V and K only size the embedding and head. */
 export const SIZES = { D: 64, H: 128, V: 1000, K: 4 } as const;
 export const SEED = 20240606;
 export const TARGET = 1;
-export const BLOCKS_OF: Record<CellKind, number> = { rnn: 1, lstm: 4, gru: 3 };
 
 export type Mode = 'fwd' | 'fwd+bptt';
 export type Impl = 'engine' | 'tfjs-cpu' | 'tfjs-wasm';
@@ -118,7 +117,7 @@ export function benchIds(T: number): Int32Array {
  * (backward adds W^T·da for x and h, and the weight gradients sum_t da·x^T and sum_t da·h^T).
  */
 export function flops(c: Case): number {
-  const fwd = 2 * c.T * BLOCKS_OF[c.cell] * SIZES.H * (SIZES.D + SIZES.H);
+  const fwd = 2 * c.T * BLOCKS[c.cell] * SIZES.H * (SIZES.D + SIZES.H);
   return c.mode === 'fwd' ? fwd : 3 * fwd;
 }
 
