@@ -3,7 +3,7 @@
 // loopback, drives system Chromium headless and measures, in the page, how long a key press takes
 // to reach the screen.
 //
-//   npm run bench:ui [-- --json FILE] [--presses N] [--edits N] [--gap MS] [--quick]
+//   npm run bench:ui [-- --json FILE] [--presses N] [--edits N] [--gap MS] [--quick] [--only default|h128|issue3]
 //   (BENCH_DEBUG=1 prints page errors as they happen and a few raw samples)
 //
 // Each sample ends after the rendering steps of the first frame after the key's task: a
@@ -63,7 +63,7 @@ function sentenceOf(n) {
 }
 
 function parseArgs(argv) {
-  const opts = { json: null, presses: 200, edits: 60, refines: 8, gap: 50 };
+  const opts = { json: null, presses: 200, edits: 60, refines: 8, gap: 50, only: null };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     const next = () => {
@@ -75,9 +75,10 @@ function parseArgs(argv) {
     else if (a === '--presses') opts.presses = Number(next());
     else if (a === '--edits') opts.edits = Number(next());
     else if (a === '--gap') opts.gap = Number(next());
+    else if (a === '--only') opts.only = next();
     else if (a === '--quick') Object.assign(opts, { presses: 40, edits: 16, refines: 3 });
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench:ui [-- --json FILE] [--presses N] [--edits N] [--gap MS] [--quick]');
+      console.log('usage: npm run bench:ui [-- --json FILE] [--presses N] [--edits N] [--gap MS] [--quick] [--only default|h128|issue3]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -85,6 +86,7 @@ function parseArgs(argv) {
     if (!Number.isInteger(opts[k]) || opts[k] < 1) throw new Error(`--${k} must be a positive whole number`);
   }
   if (!Number.isFinite(opts.gap) || opts.gap < 0) throw new Error('--gap must be a number of ms, 0 or more');
+  if (opts.only !== null && !['default', 'h128', 'issue3'].includes(opts.only)) throw new Error('--only takes default, h128 or issue3');
   GAP_MS = opts.gap;
   return opts;
 }
@@ -287,8 +289,12 @@ function summarize(name, samples, events, extra = {}) {
     script: stats(samples.map((s) => s.script)),
     frame: stats(samples.map((s) => s.frame)),
     eventTiming: { over16: events.filter((d) => d > 16).length, reported: events.length, max: events.length ? Math.max(...events) : 0 },
+    // Every sample in order (the JSON file's record of where a tail came from).
+    samples: samples.map((s) => ({ key: s.key, work: round1(s.work), script: round1(s.script), frame: round1(s.frame) })),
   };
 }
+
+const round1 = (v) => Math.round(v * 10) / 10;
 
 async function openPage(browser, baseURL, hash, { H, T }) {
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
@@ -535,8 +541,9 @@ async function main() {
     const s256 = sentenceOf(256);
     const enc = encodeURIComponent;
 
+    const run = (section) => opts.only === null || opts.only === section;
     // 1. The default page: trained sentiment LSTM (hidden 32), its example sentence, every panel.
-    {
+    if (run('default')) {
       const probe = await browser.newContext({ baseURL: server.baseURL });
       const p = await probe.newPage();
       await p.goto('./');
@@ -556,7 +563,7 @@ async function main() {
     for (const [T, sentence, editBudget] of [
       [32, s32, 'edit32'],
       [256, s256, 'edit256'],
-    ]) {
+    ].filter(() => run('h128'))) {
       const { context, page, errors } = await openPage(browser, server.baseURL, `model=bench128&cell=lstm&sentence=${enc(sentence)}`, { H: 128, T });
       const r = await pressSteps(page, opts.presses, T);
       rows.push(summarize(`step, LSTM H=128, T=${T}`, r.samples, r.events, { budget: 'step' }));
@@ -578,7 +585,7 @@ async function main() {
       await context.close();
     }
     // 3. Issue 3's own figure: hidden 64, 64 tokens, every edit and knob move within one frame.
-    {
+    if (run('issue3')) {
       const T = 64;
       const sentence = sentenceOf(T);
       const { context, page, errors } = await openPage(browser, server.baseURL, `model=bench64&cell=lstm&sentence=${enc(sentence)}`, { H: 64, T });

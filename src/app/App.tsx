@@ -3,7 +3,7 @@
  * then the panels in a responsive grid. Each panel owns its frame (src/components/Panel.tsx).
  */
 
-import { lazy, Suspense, type ComponentType } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ComponentType } from 'react';
 import type { StoreApi } from 'zustand';
 import { CellToggle } from '../components/CellToggle';
 import { Heatmaps } from '../components/Heatmaps';
@@ -13,6 +13,7 @@ import { Playback } from '../components/Playback';
 import { PredictionTrack } from '../components/PredictionTrack';
 import { SentenceInput } from '../components/SentenceInput';
 import { TokenStrip } from '../components/TokenStrip';
+import { trackStickyTop } from '../components/topInset';
 import { VisStoreProvider, useVis, useVisShallow, useVisStore } from '../state/context';
 import { ALL_PANELS, PANEL_TITLE, type PanelId, type VisState } from '../state/store';
 // ---- ui-panels: imports (one line per panel component) ----
@@ -48,9 +49,13 @@ const PANEL_VIEWS: Record<PanelId, ComponentType | null> = {
   train: TrainPanel,
 };
 
-/** Reading order of the page: the cell at work, its prediction, the maps, then the gradient story. */
+/**
+ * Reading order of the page: the cell at work, its prediction, the maps, then the gradient story.
+ * A group is one grid cell with its panels stacked: the knobs sit beside the gradient charts, so
+ * a student moving one sees the other (and the equations below the knobs).
+ */
 // Train, when open, comes first: its settings sit right above the views its weights drive.
-const LAYOUT: readonly PanelId[] = ['train', 'diagram', 'prediction', 'heatmaps', 'gradient', 'knobs', 'equations'];
+const LAYOUT: readonly (PanelId | readonly PanelId[])[] = ['train', 'diagram', 'prediction', 'heatmaps', 'gradient', ['knobs', 'equations']];
 
 export function App({ store }: { store?: StoreApi<VisState> }) {
   return (
@@ -62,6 +67,9 @@ export function App({ store }: { store?: StoreApi<VisState> }) {
 
 export function Visualizer() {
   const panels = useVisShallow((s) => s.panels);
+  // The sticky bar hides what scrolls under it: the panels there count as off screen.
+  const controlsRef = useRef<HTMLElement>(null);
+  useEffect(() => (controlsRef.current ? trackStickyTop(controlsRef.current) : undefined), []);
   return (
     <div className="app">
       <header className="app-header">
@@ -80,7 +88,7 @@ export function Visualizer() {
         </div>
       </header>
       <Notices />
-      <section className="controls" aria-label="Sentence and playback">
+      <section ref={controlsRef} className="controls" aria-label="Sentence and playback">
         <SentenceInput />
         <TokenStrip />
         <Playback />
@@ -88,9 +96,16 @@ export function Visualizer() {
       </section>
       <PanelPicker />
       <main className="panels">
-        {LAYOUT.filter((id) => panels.includes(id)).map((id) => {
-          const View = PANEL_VIEWS[id];
-          return View ? <View key={id} /> : null;
+        {LAYOUT.map((entry) => {
+          if (typeof entry === 'string') return panels.includes(entry) ? <PanelView key={entry} id={entry} /> : null;
+          const shown = entry.filter((id) => panels.includes(id));
+          return shown.length > 0 ? (
+            <div key={entry.join('+')} className="panel-column">
+              {shown.map((id) => (
+                <PanelView key={id} id={id} />
+              ))}
+            </div>
+          ) : null;
         })}
       </main>
       <footer className="app-footer">
@@ -101,6 +116,11 @@ export function Visualizer() {
       </footer>
     </div>
   );
+}
+
+function PanelView({ id }: { id: PanelId }) {
+  const View = PANEL_VIEWS[id];
+  return View ? <View /> : null;
 }
 
 function Notices() {

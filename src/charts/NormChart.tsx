@@ -4,7 +4,8 @@
  * Exact zeros sit on the axis floor with a hollow down-triangle; Infinity/NaN sit above the top
  * with a filled up-triangle and read "overflow"; neither ever reaches the log scale itself.
  */
-import { memo, useDeferredValue, useId, useMemo, type MouseEvent, type ReactNode } from 'react';
+import { memo, useId, useMemo, type MouseEvent, type ReactNode } from 'react';
+import { useAfterPaint } from './useAfterPaint';
 import { line, scaleBand } from 'd3';
 import { classifyNorm, decadeTicks, formatDecade, formatNorm, logDomain, makeLogScale } from './logScale';
 import { cssVar } from './theme';
@@ -388,15 +389,14 @@ const TokenTicks = memo(function TokenTicks({ tokens, padded, cx, every }: { tok
 });
 
 /**
- * The table's rows. Their numbers follow the chart after the frame (React's deferred value): the
+ * The table's rows. Their numbers follow the chart right after its frame (useAfterPaint): the
  * table is the chart's text alternative, mostly scrolled out of its box, and rewriting a few hundred
  * cells took 3 to 4 ms of the frame of a knob move at 64 tokens (BENCHMARKS.md). The current-step
  * marking follows at once.
  */
 function NormRows({ tokens, padded, series, step, reached }: { tokens: string[]; padded?: boolean[]; series: NormSeries[]; step: number; reached: number | null }) {
-  const shownTokens = useDeferredValue(tokens);
-  const shownPadded = useDeferredValue(padded);
-  const shownSeries = useDeferredValue(series);
+  const live = useMemo(() => ({ tokens, padded, series }), [tokens, padded, series]);
+  const { tokens: shownTokens, padded: shownPadded, series: shownSeries } = useAfterPaint(live);
   return (
     <tbody>
       {shownTokens.map((tok, t) => (

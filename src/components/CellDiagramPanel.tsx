@@ -2,13 +2,16 @@
  * The cell diagram panel: slices the current step out of the forward trace and hands it to the
  * props-only CellDiagram, plus a keyboard route to choosing the unit the numbers are shown for.
  */
-import { useMemo } from 'react';
-import { CellDiagram, type CellStepValues } from '../charts/CellDiagram';
+import { memo, useMemo } from 'react';
+import { CellDiagram as CellDiagramChart, type CellStepValues } from '../charts/CellDiagram';
 import { GATE_NAMES, type ForwardTrace } from '../engine/types';
 import { useVis, useVisStore } from '../state/context';
 import { useOnScreen, useVisibleValue } from './useOnScreen';
 import { Panel } from './Panel';
 import './panels.css';
+
+// Memoised: while the diagram is out of view, the urgent render of a knob move stops here.
+const CellDiagram = memo(CellDiagramChart);
 
 /** The values of step t (h_{t-1} and c_{t-1} are zeros at t = 0), each H long. */
 export function stepValues(trace: ForwardTrace, t: number): CellStepValues {

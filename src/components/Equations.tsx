@@ -4,7 +4,8 @@
  * fails, the plain-text forms are shown. Only strings built here go into TeX: numbers we format
  * and fixed symbols, never token text or anything else the student typed.
  */
-import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { useAfterPaint } from '../charts/useAfterPaint';
 import { formatValue } from '../charts/CellDiagram';
 import { BLOCKS, GATE_NAMES, type ForwardTrace, type ModelParams } from '../engine/types';
 import { useVis } from '../state/context';
@@ -219,12 +220,14 @@ const NOTICE =
 
 export function Equations() {
   // Typesetting six live formulas is the costliest part of a step or a knob move, so on screen or
-  // not they follow right after the frame (React's deferred value): the charts are drawn first and
-  // the equations a frame later (BENCHMARKS.md).
-  const params = useDeferredValue(useVis((s) => s.params));
-  const trace = useDeferredValue(useVis((s) => s.trace));
-  const step = useDeferredValue(useVis((s) => s.step));
-  const unit = useDeferredValue(useVis((s) => s.unit));
+  // not they follow right after the frame (useAfterPaint, all four values in one update): the
+  // charts are drawn first and the equations a frame later (BENCHMARKS.md).
+  const liveParams = useVis((s) => s.params);
+  const liveTrace = useVis((s) => s.trace);
+  const liveStep = useVis((s) => s.step);
+  const liveUnit = useVis((s) => s.unit);
+  const live = useMemo(() => ({ params: liveParams, trace: liveTrace, step: liveStep, unit: liveUnit }), [liveParams, liveTrace, liveStep, liveUnit]);
+  const { params, trace, step, unit } = useAfterPaint(live);
   const { katex, failed } = useKatex();
   const t = Math.max(0, Math.min(step, trace.T - 1));
   const j = Math.max(0, Math.min(unit, trace.H - 1));

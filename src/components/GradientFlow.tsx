@@ -3,7 +3,7 @@
  * token, on a log axis; the one-step Jacobian norms beside it say why; a sentence in plain words
  * sums it up; a backward playback walks the gradient from the last token to the first.
  */
-import { useMemo, type ReactNode } from 'react';
+import { memo, useCallback, useMemo, type ReactNode } from 'react';
 import { CELL_LABEL, GradientChart, type CellGradient } from '../charts/GradientChart';
 import { JacobianChart, type CellJacobian } from '../charts/JacobianChart';
 import { classifyNorm, formatNorm } from '../charts/logScale';
@@ -89,38 +89,59 @@ const NOTICE = (
   </>
 );
 
-export function GradientFlow() {
-  const store = useVisStore();
-  // Below the fold the charts and tables follow the step after the visible panels are painted;
-  // the controls (compare, play) always show the live state.
-  const [chartsRef, onScreen] = useOnScreen<HTMLDivElement>();
+/**
+ * The store's values a part of the panel draws: live while that part is on screen, else following
+ * after the frame (each chart has its own observer, so the Jacobian chart below the fold waits while
+ * the gradient chart beside the knobs redraws at once).
+ */
+function useFlowView(onScreen: boolean) {
   const cell = useVisibleValue(useVis((s) => s.cell), onScreen);
   const tokens = useVisibleValue(useVis((s) => s.tokens), onScreen);
   const padded = useVisibleValue(useVis((s) => s.padded), onScreen);
   const grads = useVisibleValue(useVis((s) => s.grads), onScreen);
   const jac = useVisibleValue(useVis((s) => s.jac), onScreen);
-  const compare = useVis((s) => s.compare);
-  const shownCompare = useVisibleValue(compare, onScreen);
+  const compare = useVisibleValue(useVis((s) => s.compare), onScreen);
   const compareResults = useVisibleValue(useVis((s) => s.compareResults), onScreen);
   const step = useVisibleValue(useVis((s) => s.step), onScreen);
   const hoverStep = useVisibleValue(useVis((s) => s.hover?.step ?? null), onScreen);
-  const backwardPlay = useVis((s) => s.backwardPlay);
-  const reached = useVisibleValue(backwardPlay, onScreen);
-  const unit = useVis((s) => s.unit);
-
+  const reached = useVisibleValue(useVis((s) => s.backwardPlay), onScreen);
   const runs = useMemo(() => {
-    const cells: CellKind[] = shownCompare ? CELL_KINDS.filter((c) => compareResults[c]) : [];
+    const cells: CellKind[] = compare ? CELL_KINDS.filter((c) => compareResults[c]) : [];
     if (cells.length < 2) return { gradient: [{ cell, dhNorm: grads.dhNorm, dcNorm: grads.dcNorm }], jacobian: [{ cell, h: jac.h, c: jac.c }] };
     return {
       gradient: cells.map((c): CellGradient => ({ cell: c, dhNorm: compareResults[c]!.grads.dhNorm, dcNorm: compareResults[c]!.grads.dcNorm })),
       jacobian: cells.map((c): CellJacobian => ({ cell: c, h: compareResults[c]!.jac.h, c: compareResults[c]!.jac.c })),
     };
-  }, [cell, grads, jac, shownCompare, compareResults]);
+  }, [cell, grads, jac, compare, compareResults]);
+  return { cell, tokens, padded, step, hoverStep, reached, runs };
+}
+
+/** Hovering a chart marks that step everywhere (with the selected unit). */
+function useHoverStep(): (t: number | null) => void {
+  const store = useVisStore();
+  return useCallback(
+    (t: number | null) => {
+      const s = store.getState();
+      s.setHover(t === null ? null : { step: t, unit: s.unit });
+    },
+    [store],
+  );
+}
+
+export function GradientFlow() {
+  const store = useVisStore();
+  // Below the fold the charts and tables follow the step after the visible panels are painted;
+  // the controls (compare, play) always show the live state.
+  const [chartsRef, onScreen] = useOnScreen<HTMLDivElement>();
+  const { cell, tokens, padded, step, hoverStep, reached, runs } = useFlowView(onScreen);
+  const compare = useVis((s) => s.compare);
+  const backwardPlay = useVis((s) => s.backwardPlay);
+  const onHoverStep = useHoverStep();
 
   const summaries = runs.gradient.map((g) => ({ cell: g.cell, summary: gradientSummary(tokens, g.dhNorm, padded) }));
   const comparing = runs.gradient.length > 1;
   const T = tokens.length;
-  const { setStep, setHover, setCompare, startBackwardPlay, stopBackwardPlay } = store.getState();
+  const { setStep, setCompare, startBackwardPlay, stopBackwardPlay } = store.getState();
 
   const playing = backwardPlay !== null;
   const onPlay = () => {
@@ -134,10 +155,8 @@ export function GradientFlow() {
   if (reached === 0 && T > 0) playStatus = `The gradient has reached the first token ${quote(tokens[0])}: ${formatNorm(main.dhNorm[0])}.`;
   else if (playing && T > 0) playStatus = `Playing the gradient backward from ${quote(tokens[T - 1])}.`;
 
-  const onHoverStep = (t: number | null) => setHover(t === null ? null : { step: t, unit });
-
   return (
-    <Panel title="Gradient flow" notice={NOTICE} className="panel-wide gradient-flow">
+    <Panel title="Gradient flow" notice={NOTICE} className="gradient-flow">
       <div className="gradient-controls">
         <label className="check">
           <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.currentTarget.checked)} /> Compare RNN, LSTM and GRU
@@ -164,18 +183,29 @@ export function GradientFlow() {
       <p className="visually-hidden" aria-live="polite">
         {playStatus}
       </p>
-      <div ref={chartsRef} className="gradient-charts">
-        <div>
+      <div className="gradient-charts">
+        <div ref={chartsRef}>
           <h3>Gradient reaching each token</h3>
           <GradientChart tokens={tokens} cells={runs.gradient} step={step} reached={reached} hoverStep={hoverStep}
             onHoverStep={onHoverStep} onSelectStep={setStep} padded={padded} />
         </div>
-        <div>
-          <h3>Why: one-step Jacobian norms</h3>
-          <JacobianChart tokens={tokens} cells={runs.jacobian} step={step} reached={reached} hoverStep={hoverStep}
-            onHoverStep={onHoverStep} onSelectStep={setStep} padded={padded} />
-        </div>
+        <JacobianPart />
       </div>
     </Panel>
   );
 }
+
+/** The Jacobian chart with its own observer: below the fold, it follows after the frame. */
+const JacobianPart = memo(function JacobianPart() {
+  const [ref, onScreen] = useOnScreen<HTMLDivElement>();
+  const { tokens, padded, step, hoverStep, reached, runs } = useFlowView(onScreen);
+  const onHoverStep = useHoverStep();
+  const { setStep } = useVisStore().getState();
+  return (
+    <div ref={ref}>
+      <h3>Why: one-step Jacobian norms</h3>
+      <JacobianChart tokens={tokens} cells={runs.jacobian} step={step} reached={reached} hoverStep={hoverStep}
+        onHoverStep={onHoverStep} onSelectStep={setStep} padded={padded} />
+    </div>
+  );
+});

@@ -3,7 +3,7 @@
  * Hovering shows the exact value; clicking selects that unit everywhere and jumps to that step.
  */
 
-import { useId, useMemo } from 'react';
+import { memo, useId, useMemo } from 'react';
 import { Heatmap, type HeatCell } from '../charts/Heatmap';
 import { useWidth } from '../charts/useWidth';
 import type { ForwardTrace } from '../engine/types';
@@ -74,8 +74,11 @@ export function Heatmaps() {
   );
 }
 
-/** One region per map; it alone subscribes to hover, step and unit so a hover re-renders only the overlays. */
-function HeatmapRegion({ refSeries, trace, onScreen }: { refSeries: SeriesRef; trace: ForwardTrace; onScreen: boolean }) {
+/**
+ * One region per map; it alone subscribes to hover, step and unit so a hover re-renders only the
+ * overlays. Memoised: while the maps are out of view, a knob move's urgent render stops here.
+ */
+const HeatmapRegion = memo(function HeatmapRegion({ refSeries, trace, onScreen }: { refSeries: SeriesRef; trace: ForwardTrace; onScreen: boolean }) {
   const tokens = useVisibleValue(useVis((s) => s.tokens), onScreen);
   const padded = useVisibleValue(useVis((s) => s.padded), onScreen);
   const step = useVisibleValue(useVis((s) => s.step), onScreen);
@@ -113,4 +116,4 @@ function HeatmapRegion({ refSeries, trace, onScreen }: { refSeries: SeriesRef; t
       />
     </section>
   );
-}
+});

@@ -3,7 +3,7 @@
  * turn at "not" or "but". A table gives the same numbers to screen readers.
  */
 
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { LineChart, type LineSeries } from '../charts/LineChart';
 import { LABEL_DASHES, labelColor } from '../charts/theme';
 import { tokenLabel } from '../charts/tokenLabel';
@@ -60,6 +60,17 @@ export function PredictionTrack() {
   const step = useVisibleValue(useVis((s) => s.step), onScreen);
   const task = useVis((s) => s.modelInfo.task);
   const trained = useVis((s) => s.modelInfo.trained);
+  return (
+    <Panel title="Prediction track" notice={trained ? (TASK_NOTICE[task] ?? GENERIC_NOTICE) : `${GENERIC_NOTICE} With random weights the jumps mean nothing yet.`}>
+      <div ref={screenRef}>
+        <PredictionBody trace={trace} tokens={tokens} padded={padded} labels={labels} step={step} />
+      </div>
+    </Panel>
+  );
+}
+
+/** The chart, its summary and its table; memoised, so the urgent render of an update out of view stops above it. */
+const PredictionBody = memo(function PredictionBody({ trace, tokens, padded, labels, step }: { trace: ForwardTrace; tokens: string[]; padded: boolean[]; labels: string[]; step: number }) {
   const store = useVisStore();
   const [ref, width] = useWidth<HTMLDivElement>(480);
 
@@ -76,27 +87,23 @@ export function PredictionTrack() {
   const turns = useMemo(() => turningPoints(trace, tokens, labels), [trace, tokens, labels]);
 
   return (
-    <Panel title="Prediction track" notice={trained ? (TASK_NOTICE[task] ?? GENERIC_NOTICE) : `${GENERIC_NOTICE} With random weights the jumps mean nothing yet.`}>
-      <div ref={screenRef}>
-        <div ref={ref} className="chart-box">
-          <SeriesLegend label="Labels" items={series} />
-          <LineChart
-            label={`Probability of each label after each token. ${turns}`}
-            tokens={tokens}
-            padded={padded}
-            series={series}
-            step={step}
-            width={width}
-            yLabel="probability"
-            onSelectStep={(t) => store.getState().setStep(t)}
-          />
-          <p className="chart-summary">{turns}</p>
-          <ProbabilityTable trace={trace} tokens={tokens} labels={labels} step={step} />
-        </div>
-      </div>
-    </Panel>
+    <div ref={ref} className="chart-box">
+      <SeriesLegend label="Labels" items={series} />
+      <LineChart
+        label={`Probability of each label after each token. ${turns}`}
+        tokens={tokens}
+        padded={padded}
+        series={series}
+        step={step}
+        width={width}
+        yLabel="probability"
+        onSelectStep={(t) => store.getState().setStep(t)}
+      />
+      <p className="chart-summary">{turns}</p>
+      <ProbabilityTable trace={trace} tokens={tokens} labels={labels} step={step} />
+    </div>
   );
-}
+});
 
 function ProbabilityTable({ trace, tokens, labels, step }: { trace: ForwardTrace; tokens: readonly string[]; labels: readonly string[]; step: number }) {
   const K = trace.K;

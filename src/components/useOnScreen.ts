@@ -3,15 +3,19 @@
  * first, and the panels out of view follow a moment later (issue 6: a step within one frame).
  */
 
-import { useDeferredValue, useEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useAfterPaint } from '../charts/useAfterPaint';
+import { useTopInset } from './topInset';
 
 /**
- * Whether the element is in the viewport or within `margin` of it. Where IntersectionObserver is
- * missing (jsdom) everything counts as on screen, so nothing is ever deferred there.
+ * Whether the element is in the viewport or within `margin` px of it, not counting the top strip the
+ * page's sticky bar covers (topInset.ts). Where IntersectionObserver is missing (jsdom) everything
+ * counts as on screen, so nothing is ever deferred there.
  */
-export function useOnScreen<T extends Element>(margin = '100px'): [RefObject<T | null>, boolean] {
+export function useOnScreen<T extends Element>(margin = 100): [RefObject<T | null>, boolean] {
   const ref = useRef<T | null>(null);
   const [onScreen, setOnScreen] = useState(true);
+  const inset = useTopInset();
   useEffect(() => {
     const el = ref.current;
     if (!el || typeof IntersectionObserver === 'undefined') return;
@@ -19,20 +23,22 @@ export function useOnScreen<T extends Element>(margin = '100px'): [RefObject<T |
       (entries) => {
         for (const entry of entries) setOnScreen(entry.isIntersecting);
       },
-      { rootMargin: margin },
+      { rootMargin: `${margin - inset}px 0px ${margin}px 0px` },
     );
     observer.observe(el);
     return () => observer.disconnect();
-  }, [margin]);
+  }, [margin, inset]);
   return [ref, onScreen];
 }
 
 /**
- * `value` itself while on screen; off screen, React's deferred copy of it, which catches up in a
- * background render after the urgent one has been painted. Pass store values (stable objects or
- * primitives), never objects built during render.
+ * `value` itself while on screen; off screen, its copy as of the last frame, which catches up in a
+ * background render right after the urgent one has been painted (useAfterPaint: React's deferred
+ * value alone may render before the frame, and then the frame lays out what nobody sees). Every
+ * view's copies catch up in the same render, so values read together stay consistent. Pass store
+ * values (stable objects or primitives), never objects built during render.
  */
 export function useVisibleValue<T>(value: T, onScreen: boolean): T {
-  const deferred = useDeferredValue(value);
-  return onScreen ? value : deferred;
+  const later = useAfterPaint(value, !onScreen);
+  return onScreen ? value : later;
 }

@@ -82,16 +82,20 @@ export interface Knobs {
   forgetBias: number;
 }
 
-/** A copy of params with the knobs applied; params itself is not changed. */
+/**
+ * A copy of params with the knobs applied; params itself is not changed. The forget-gate knob is
+ * added to b_hf (the recurrent half of the bias), so b_ih, W_ih and the embedding stay the arrays of
+ * params: every knob setting shares the input projections b_ih + W_ih x_t of one model.
+ */
 export function withKnobs(params: ModelParams, knobs: Knobs): ModelParams {
   const weightHh = params.weightHh.slice();
   if (knobs.recurrentScale !== 1) for (let k = 0; k < weightHh.length; k++) weightHh[k] *= knobs.recurrentScale;
-  const biasIh = params.biasIh.slice();
+  const biasHh = params.biasHh.slice();
   if (params.cell === 'lstm' && knobs.forgetBias !== 0) {
     const H = params.hiddenSize;
-    for (let j = H; j < 2 * H; j++) biasIh[j] += knobs.forgetBias;
+    for (let j = H; j < 2 * H; j++) biasHh[j] += knobs.forgetBias;
   }
-  return { ...params, weightHh, biasIh };
+  return { ...params, weightHh, biasHh };
 }
 
 /** A deep copy of params. */

@@ -306,8 +306,9 @@ interface Knobbed {
   last: ForwardTrace | null;
 }
 
-// Per model parameters object: the last few knob settings (a drag passes through many values).
-const knobbedByParams = new WeakMap<ModelParams, Knobbed[]>();
+// Per model parameters object: its input projections, which every knob setting shares (the knobs
+// change W_hh and b_hh only), and the last few knob settings (a drag passes through many values).
+const knobbedByParams = new WeakMap<ModelParams, { projections: InputProjections; list: Knobbed[] }>();
 const KNOBBED_KEPT = 4;
 
 /**
@@ -317,25 +318,29 @@ const KNOBBED_KEPT = 4;
  * arrays and b_ih anyway.
  */
 function knobbedParams(base: ModelParams, recurrentScale: number, forgetBias: number): Knobbed {
-  let list = knobbedByParams.get(base);
-  if (!list) {
-    list = [];
-    knobbedByParams.set(base, list);
+  let entry = knobbedByParams.get(base);
+  if (!entry) {
+    entry = { projections: createInputProjections(), list: [] };
+    knobbedByParams.set(base, entry);
   }
+  const { list } = entry;
   const hit = list.find((k) => k.recurrentScale === recurrentScale && k.forgetBias === forgetBias);
   if (hit) return hit;
-  // Settings with the same b_ih (same forget bias, or a cell without one) share the input projections.
-  const sameBias = list.find((k) => base.cell !== 'lstm' || k.forgetBias === forgetBias);
   const made: Knobbed = {
     recurrentScale,
     forgetBias,
     params: withKnobs(base, { recurrentScale, forgetBias }),
-    projections: sameBias?.projections ?? createInputProjections(),
+    projections: entry.projections,
     last: null,
   };
   list.push(made);
   if (list.length > KNOBBED_KEPT) list.shift();
   return made;
+}
+
+/** `b`, or `a` when it holds the same items (so subscribers to the array see no change). */
+function sameItems<T>(a: T[], b: T[]): T[] {
+  return a.length === b.length && a.every((v, i) => v === b[i]) ? a : b;
 }
 
 /** Runs one model over the sentence: tokens, padding, knobs, forward, backward, Jacobian norms. */
@@ -605,9 +610,29 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
     return m;
   }
 
+  // The model descriptions handed out lately: a knob move or an edit keeps the same object, so the
+  // views that show it (the picker, the prediction track's labels) are not rendered again.
+  const infosSeen: ModelInfo[] = [];
+  function stableInfo(info: ModelInfo): ModelInfo {
+    const same = infosSeen.find((o) =>
+      (Object.keys(info) as (keyof ModelInfo)[]).every((k) =>
+        k === 'labels' ? o.labels.length === info.labels.length && o.labels.every((l, i) => l === info.labels[i]) : o[k] === info[k],
+      ),
+    );
+    if (same) return same;
+    infosSeen.push(info);
+    if (infosSeen.length > 6) infosSeen.shift();
+    return info;
+  }
+
+  function resolveStable(task: string, cell: CellKind, seed: number, library: Library): Resolved {
+    const r = resolveModel(task, cell, seed, library);
+    return { ...r, info: stableInfo(r.info) };
+  }
+
   /** The one expensive derivation. Pure apart from the caches it reads and the runs it remembers for refining. */
   function derive(s: DeriveInputs, library: Library): Derived {
-    let resolved = resolveModel(s.model, s.cell, s.seed, library);
+    let resolved = resolveStable(s.model, s.cell, s.seed, library);
     let run: CachedRun;
     let failure: string | null = null;
     try {
@@ -616,7 +641,7 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
       // A broken model file must not take the page down: fall back to the built-in random model.
       failure = `The model could not run on this sentence (${errorText(err)}); showing random weights instead.`;
       const model = cachedRandom(s.cell, s.seed);
-      resolved = { model, info: randomInfo(s.cell, s.model, model), notice: resolved.notice };
+      resolved = { model, info: stableInfo(randomInfo(s.cell, s.model, model)), notice: resolved.notice };
       run = cachedRun(model, s, null);
     }
     lastMainRun = run;
@@ -631,7 +656,7 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
           continue;
         }
         try {
-          const r = resolveModel(s.model, cell, s.seed, library);
+          const r = resolveStable(s.model, cell, s.seed, library);
           // The same loss for every cell: the main model's predicted label (same task, same labels).
           const other = cachedRun(r.model, s, run.grads.target);
           lastCompareRuns.set(cell, other);
@@ -690,6 +715,10 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
     }
     lastKey = key;
     const derived = derive(next, next.library);
+    // The same words keep the same arrays, so a knob move does not re-render what shows only them.
+    derived.tokens = sameItems(next.tokens, derived.tokens);
+    derived.unknown = sameItems(next.unknown, derived.unknown);
+    derived.padded = sameItems(next.padded, derived.padded);
     stopBackTimer();
     const T = derived.trace.T;
     const view = clampView(next, T, derived.trace.H);

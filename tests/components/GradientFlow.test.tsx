@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { GradientFlow, gradientSummary } from '../../src/components/GradientFlow';
 import { VisStoreProvider } from '../../src/state/context';
 import { createVisStore } from '../../src/state/store';
@@ -92,14 +92,15 @@ describe('GradientFlow', () => {
     expect(region.textContent).toMatch(expected);
   });
 
-  it('draws RNN, LSTM and GRU together when the compare box is ticked', () => {
+  it('draws RNN, LSTM and GRU together when the compare box is ticked', async () => {
     const store = setup({ cell: 'gru' });
     fireEvent.click(screen.getByRole('checkbox', { name: 'Compare RNN, LSTM and GRU' }));
     expect(store.getState().compare).toBe(true);
     const header = Array.from(screen.getByRole('table', { name: 'Gradient norms' }).querySelectorAll('thead th')).map((c) => c.textContent);
     expect(header).toEqual(['Token', 'RNN ||dL/dh||', 'LSTM ||dL/dh||', 'LSTM ||dL/dc||', 'GRU ||dL/dh||']);
     const rnn = store.getState().compareResults.rnn!;
-    expect(bodyRows('Gradient norms').map((r) => r[1])).toEqual(Array.from(rnn.grads.dhNorm, formatNorm));
+    // The numbers follow the header right after the chart's frame.
+    await waitFor(() => expect(bodyRows('Gradient norms').map((r) => r[1])).toEqual(Array.from(rnn.grads.dhNorm, formatNorm)));
     expect(screen.getAllByRole('listitem').some((li) => /^RNN:/.test(li.textContent ?? ''))).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { Knobs, SCALE_STEPS, nearestScaleIndex } from '../../src/components/Knobs';
 import { GradientFlow } from '../../src/components/GradientFlow';
 import { VisStoreProvider } from '../../src/state/context';
@@ -22,7 +22,7 @@ function setup(initial: Partial<Settings>) {
 const firstRow = () => screen.getByRole('table', { name: 'Gradient norms' }).querySelectorAll('tbody tr')[0].textContent;
 
 describe('Knobs', () => {
-  it('rescales the recurrent weights as the slider moves, and the gradient table follows', () => {
+  it('rescales the recurrent weights as the slider moves, and the gradient table follows', async () => {
     const store = setup({ cell: 'rnn' });
     const slider = screen.getByRole('slider', { name: 'Recurrent weight scale' });
     expect(slider.getAttribute('aria-valuetext')).toBe('1.00×');
@@ -30,7 +30,8 @@ describe('Knobs', () => {
     fireEvent.change(slider, { target: { value: String(SCALE_STEPS.indexOf(0.3)) } });
     expect(store.getState().recurrentScale).toBe(0.3);
     expect(slider.getAttribute('aria-valuetext')).toBe('0.30×');
-    expect(firstRow()).not.toBe(before);
+    // The table is the chart's text alternative: it follows right after the chart's frame.
+    await waitFor(() => expect(firstRow()).not.toBe(before));
   });
 
   it('offers the forget-gate bias only when an LSTM is on screen, and says why otherwise', () => {
@@ -46,14 +47,14 @@ describe('Knobs', () => {
     expect(store.getState().forgetBias).toBe(3);
   });
 
-  it('pads the sentence to the chosen length', () => {
+  it('pads the sentence to the chosen length', async () => {
     const store = setup({ cell: 'lstm' });
     const pad = screen.getByRole('slider', { name: 'Pad sentence to' });
     expect(pad.getAttribute('aria-valuetext')).toBe('off');
     fireEvent.change(pad, { target: { value: '30' } });
     expect(store.getState().tokens.length).toBe(30);
     expect(store.getState().padded.filter(Boolean).length).toBe(25);
-    expect(screen.getByRole('table', { name: 'Gradient norms' }).querySelectorAll('tbody tr').length).toBe(30);
+    await waitFor(() => expect(screen.getByRole('table', { name: 'Gradient norms' }).querySelectorAll('tbody tr').length).toBe(30));
   });
 
   it('puts every knob back with Reset knobs', () => {

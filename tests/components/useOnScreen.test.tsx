@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
-import { act, cleanup, render } from '@testing-library/react';
+import { act, cleanup, render, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useOnScreen, useVisibleValue } from '../../src/components/useOnScreen';
+import { topInset, trackStickyTop } from '../../src/components/topInset';
 
 afterEach(() => {
   cleanup();
@@ -10,11 +11,11 @@ afterEach(() => {
 
 /** A stand-in IntersectionObserver the test drives by hand. */
 function stubObserver() {
-  const made: { callback: IntersectionObserverCallback; observed: Element[]; disconnected: boolean }[] = [];
+  const made: { callback: IntersectionObserverCallback; observed: Element[]; disconnected: boolean; rootMargin: string | undefined }[] = [];
   class FakeObserver {
     record: (typeof made)[number];
-    constructor(callback: IntersectionObserverCallback) {
-      this.record = { callback, observed: [], disconnected: false };
+    constructor(callback: IntersectionObserverCallback, options?: IntersectionObserverInit) {
+      this.record = { callback, observed: [], disconnected: false, rootMargin: options?.rootMargin };
       made.push(this.record);
     }
     observe(el: Element) {
@@ -65,10 +66,11 @@ describe('useOnScreen and useVisibleValue', () => {
     expect(container.querySelector('[data-onscreen]')!.getAttribute('data-onscreen')).toBe('false');
     log.length = 0;
     rerender(<Probe value={2} log={log} />);
-    // The urgent render keeps 1 (nothing to redraw); the deferred one brings 2.
+    // The urgent render keeps 1 (nothing to redraw); a render after the next frame brings 2.
     expect(log[0]).toBe(1);
+    expect(container.textContent).toBe('1');
+    await waitFor(() => expect(container.textContent).toBe('2'));
     expect(log[log.length - 1]).toBe(2);
-    expect(container.textContent).toBe('2');
     unmount();
     expect(made[0].disconnected).toBe(true);
   });
@@ -81,5 +83,42 @@ describe('useOnScreen and useVisibleValue', () => {
     rerender(<Probe value={5} log={log} />);
     expect(new Set(log)).toEqual(new Set([5]));
     expect(container.querySelector('[data-onscreen]')!.getAttribute('data-onscreen')).toBe('true');
+  });
+
+  it('does not count the strip under the sticky bar as on screen, and follows the bar as it grows or stops sticking', () => {
+    const { made } = stubObserver();
+    render(<Probe value={1} log={[]} />);
+    expect(made.at(-1)!.rootMargin).toBe('100px 0px 100px 0px');
+    const bar = document.createElement('section');
+    let height = 300;
+    bar.getBoundingClientRect = () => ({ height }) as DOMRect;
+    bar.style.position = 'sticky';
+    document.body.append(bar);
+    let stop = () => {};
+    act(() => {
+      stop = trackStickyTop(bar);
+    });
+    expect(topInset()).toBe(300);
+    // Focus scrolling stops below the bar.
+    expect(document.documentElement.style.scrollPaddingTop).toBe('308px');
+    // A new observer with the bar's height taken off the top; the old one is gone.
+    expect(made.at(-1)!.rootMargin).toBe('-200px 0px 100px 0px');
+    expect(made.at(-2)!.disconnected).toBe(true);
+    // A longer sentence makes the bar taller (the page re-measures on resize).
+    height = 420;
+    act(() => {
+      window.dispatchEvent(new Event('resize'));
+    });
+    expect(made.at(-1)!.rootMargin).toBe('-320px 0px 100px 0px');
+    // On a small screen the bar scrolls away with the page: nothing is covered.
+    bar.style.position = 'static';
+    act(() => {
+      window.dispatchEvent(new Event('resize'));
+    });
+    expect(topInset()).toBe(0);
+    expect(document.documentElement.style.scrollPaddingTop).toBe('');
+    expect(made.at(-1)!.rootMargin).toBe('100px 0px 100px 0px');
+    act(() => stop());
+    bar.remove();
   });
 });

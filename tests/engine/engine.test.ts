@@ -258,8 +258,10 @@ describe('initialisation and knobs', () => {
     const q = withKnobs(p, { recurrentScale: 2, forgetBias: 1.5 });
     expect(Array.from(p.weightHh)).toEqual(Array.from(before));
     expect(q.weightHh[3]).toBeCloseTo(2 * p.weightHh[3], 15);
-    expect(q.biasIh[4]).toBeCloseTo(p.biasIh[4] + 1.5, 15);
-    expect(q.biasIh[0]).toBe(p.biasIh[0]);
+    // H = 4 here (randomModel): units 4..7 are the forget block. The knob goes to b_hf; b_ih is shared.
+    expect(q.biasHh[4]).toBeCloseTo(p.biasHh[4] + 1.5, 15);
+    expect(q.biasHh[0]).toBe(p.biasHh[0]);
+    expect(q.biasIh).toBe(p.biasIh);
   });
 
   it('draws uniform numbers in [0, 1) with a mean near one half', () => {

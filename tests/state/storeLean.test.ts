@@ -102,4 +102,36 @@ describe('the store on every edit', () => {
       store.getState().dispose();
     }
   });
+
+  it('keeps the model description and the token arrays when a knob moves, so views that show only them are not re-rendered', () => {
+    const store = createVisStore({ model: 'random', cell: 'lstm', sentence: 'the movie was good' });
+    try {
+      const before = store.getState();
+      store.getState().setKnob('recurrentScale', 0.5);
+      store.getState().setKnob('forgetBias', 1.5);
+      const after = store.getState();
+      expect(after.trace).not.toBe(before.trace);
+      expect(after.modelInfo).toBe(before.modelInfo);
+      expect(after.tokens).toBe(before.tokens);
+      expect(after.unknown).toBe(before.unknown);
+      expect(after.padded).toBe(before.padded);
+      // New words give new arrays and the numbers of the new sentence.
+      store.getState().setSentence('the movie was bad');
+      expect(store.getState().tokens).not.toBe(before.tokens);
+      expect(store.getState().tokens).toEqual(['the', 'movie', 'was', 'bad']);
+      store.getState().setKnob('padTo', 6);
+      expect(store.getState().padded).toEqual([false, false, false, false, true, true]);
+    } finally {
+      store.getState().dispose();
+    }
+  });
+
+  it('moves the forget-gate knob through b_hf, so every knob setting shares the input projections', () => {
+    const model = randomModel('lstm', 4);
+    const moved = withKnobs(model.params, { recurrentScale: 1, forgetBias: 2 });
+    const H = model.params.hiddenSize;
+    expect(moved.biasIh).toBe(model.params.biasIh);
+    expect(moved.weightIh).toBe(model.params.weightIh);
+    for (let j = 0; j < 4 * H; j++) expect(moved.biasHh[j]).toBe(model.params.biasHh[j] + (j >= H && j < 2 * H ? 2 : 0));
+  });
 });
