@@ -47,9 +47,9 @@ export function syncUrl(store: StoreApi<VisState>, win: Window = window, options
   };
 
   const write = (state: VisState, prev: VisState): void => {
+    // Most updates (a new trace, hover, refined norms) touch no setting: nothing to encode.
+    if (HASH_FIELDS.every((f) => state[f.field] === prev[f.field])) return;
     const next = settingsOf(state);
-    const hash = toHash(next);
-    if (hash === win.location.hash && pending === null) return;
     const changed = HISTORY_FIELDS.filter((k) => next[k] !== lastPushed[k]);
     // Model loading swaps in the task's example sentence by itself: not a step the student took.
     const automatic = restoring || state.library !== prev.library;
@@ -60,6 +60,8 @@ export function syncUrl(store: StoreApi<VisState>, win: Window = window, options
       lastSentencePush = now;
     }
     if (push) {
+      const hash = toHash(next);
+      if (hash === win.location.hash && pending === null) return;
       // The entry being left keeps the view as it was just before this change.
       if (pending !== null) {
         clearTimeout(pending);
@@ -72,6 +74,7 @@ export function syncUrl(store: StoreApi<VisState>, win: Window = window, options
       return;
     }
     if (automatic || changed.length === 0) lastPushed = next;
+    // A replacement is encoded when it is written (replaceNow), not on every key press.
     if (replaceDelay <= 0) replaceNow();
     else {
       // Restarted by every change: the write lands in a pause, not between two key presses.

@@ -94,7 +94,7 @@ const NOTICE = (
  * after the frame (each chart has its own observer, so the Jacobian chart below the fold waits while
  * the gradient chart beside the knobs redraws at once).
  */
-function useFlowView(onScreen: boolean) {
+function useFlowView<P extends 'gradient' | 'jacobian'>(onScreen: boolean, part: P) {
   const cell = useVisibleValue(useVis((s) => s.cell), onScreen);
   const tokens = useVisibleValue(useVis((s) => s.tokens), onScreen);
   const padded = useVisibleValue(useVis((s) => s.padded), onScreen);
@@ -105,15 +105,16 @@ function useFlowView(onScreen: boolean) {
   const step = useVisibleValue(useVis((s) => s.step), onScreen);
   const hoverStep = useVisibleValue(useVis((s) => s.hover?.step ?? null), onScreen);
   const reached = useVisibleValue(useVis((s) => s.backwardPlay), onScreen);
-  const runs = useMemo(() => {
+  // Only the part asked for is read: the Jacobian norms are computed when first read (LazyNorms),
+  // so the gradient chart must not touch them.
+  const series = useMemo(() => {
     const cells: CellKind[] = compare ? CELL_KINDS.filter((c) => compareResults[c]) : [];
-    if (cells.length < 2) return { gradient: [{ cell, dhNorm: grads.dhNorm, dcNorm: grads.dcNorm }], jacobian: [{ cell, h: jac.h, c: jac.c }] };
-    return {
-      gradient: cells.map((c): CellGradient => ({ cell: c, dhNorm: compareResults[c]!.grads.dhNorm, dcNorm: compareResults[c]!.grads.dcNorm })),
-      jacobian: cells.map((c): CellJacobian => ({ cell: c, h: compareResults[c]!.jac.h, c: compareResults[c]!.jac.c })),
-    };
-  }, [cell, grads, jac, compare, compareResults]);
-  return { cell, tokens, padded, step, hoverStep, reached, runs };
+    const runs = cells.length < 2 ? [{ cell, grads, jac }] : cells.map((c) => ({ cell: c, grads: compareResults[c]!.grads, jac: compareResults[c]!.jac }));
+    return part === 'gradient'
+      ? runs.map((r): CellGradient => ({ cell: r.cell, dhNorm: r.grads.dhNorm, dcNorm: r.grads.dcNorm }))
+      : runs.map((r): CellJacobian => ({ cell: r.cell, h: r.jac.h, c: r.jac.c }));
+  }, [cell, grads, jac, compare, compareResults, part]) as P extends 'gradient' ? CellGradient[] : CellJacobian[];
+  return { cell, tokens, padded, step, hoverStep, reached, series };
 }
 
 /** Hovering a chart marks that step everywhere (with the selected unit). */
@@ -133,13 +134,13 @@ export function GradientFlow() {
   // Below the fold the charts and tables follow the step after the visible panels are painted;
   // the controls (compare, play) always show the live state.
   const [chartsRef, onScreen] = useOnScreen<HTMLDivElement>();
-  const { cell, tokens, padded, step, hoverStep, reached, runs } = useFlowView(onScreen);
+  const { cell, tokens, padded, step, hoverStep, reached, series: gradient } = useFlowView(onScreen, 'gradient');
   const compare = useVis((s) => s.compare);
   const backwardPlay = useVis((s) => s.backwardPlay);
   const onHoverStep = useHoverStep();
 
-  const summaries = runs.gradient.map((g) => ({ cell: g.cell, summary: gradientSummary(tokens, g.dhNorm, padded) }));
-  const comparing = runs.gradient.length > 1;
+  const summaries = gradient.map((g) => ({ cell: g.cell, summary: gradientSummary(tokens, g.dhNorm, padded) }));
+  const comparing = gradient.length > 1;
   const T = tokens.length;
   const { setStep, setCompare, startBackwardPlay, stopBackwardPlay } = store.getState();
 
@@ -150,7 +151,7 @@ export function GradientFlow() {
     else if (prefersReducedMotion()) store.setState({ backwardPlay: 0 });
     else startBackwardPlay();
   };
-  const main = runs.gradient.find((g) => g.cell === cell) ?? runs.gradient[0];
+  const main = gradient.find((g) => g.cell === cell) ?? gradient[0];
   let playStatus = '';
   if (reached === 0 && T > 0) playStatus = `The gradient has reached the first token ${quote(tokens[0])}: ${formatNorm(main.dhNorm[0])}.`;
   else if (playing && T > 0) playStatus = `Playing the gradient backward from ${quote(tokens[T - 1])}.`;
@@ -186,7 +187,7 @@ export function GradientFlow() {
       <div className="gradient-charts">
         <div ref={chartsRef}>
           <h3>Gradient reaching each token</h3>
-          <GradientChart tokens={tokens} cells={runs.gradient} step={step} reached={reached} hoverStep={hoverStep}
+          <GradientChart tokens={tokens} cells={gradient} step={step} reached={reached} hoverStep={hoverStep}
             onHoverStep={onHoverStep} onSelectStep={setStep} padded={padded} />
         </div>
         <JacobianPart />
@@ -198,13 +199,13 @@ export function GradientFlow() {
 /** The Jacobian chart with its own observer: below the fold, it follows after the frame. */
 const JacobianPart = memo(function JacobianPart() {
   const [ref, onScreen] = useOnScreen<HTMLDivElement>();
-  const { tokens, padded, step, hoverStep, reached, runs } = useFlowView(onScreen);
+  const { tokens, padded, step, hoverStep, reached, series: jacobian } = useFlowView(onScreen, 'jacobian');
   const onHoverStep = useHoverStep();
   const { setStep } = useVisStore().getState();
   return (
     <div ref={ref}>
       <h3>Why: one-step Jacobian norms</h3>
-      <JacobianChart tokens={tokens} cells={runs.jacobian} step={step} reached={reached} hoverStep={hoverStep}
+      <JacobianChart tokens={tokens} cells={jacobian} step={step} reached={reached} hoverStep={hoverStep}
         onHoverStep={onHoverStep} onSelectStep={setStep} padded={padded} />
     </div>
   );

@@ -9,7 +9,7 @@ import { useTopInset } from './topInset';
 
 /**
  * Whether the element is in the viewport or within `margin` px of it, not counting the top strip the
- * page's sticky bar covers (topInset.ts). Where IntersectionObserver is missing (jsdom) everything
+ * page's sticky bar covers (topInset.ts; then there is no margin above). Where IntersectionObserver is missing (jsdom) everything
  * counts as on screen, so nothing is ever deferred there.
  */
 export function useOnScreen<T extends Element>(margin = 100): [RefObject<T | null>, boolean] {
@@ -23,7 +23,8 @@ export function useOnScreen<T extends Element>(margin = 100): [RefObject<T | nul
       (entries) => {
         for (const entry of entries) setOnScreen(entry.isIntersecting);
       },
-      { rootMargin: `${margin - inset}px 0px ${margin}px 0px` },
+      // Under the bar nothing shows, so no margin above it: what scrolls out from under it catches up after one frame.
+      { rootMargin: `${inset > 0 ? -inset : margin}px 0px ${margin}px 0px` },
     );
     observer.observe(el);
     return () => observer.disconnect();

@@ -107,3 +107,76 @@ export function refineChunk(H: number, maxIter: number): number {
   const perStep = H * H * (2 * Math.min(H, maxIter) + 4);
   return Math.max(1, Math.floor(4_000_000 / Math.max(1, perStep)));
 }
+
+/**
+ * Jacobian norms computed on first read of `h` or `c`: only the Jacobian chart reads them, so a
+ * knob move or an edit with that chart out of view computes none in its frame (the chart's own
+ * render, after the frame, does). `precise` counts the leading steps known to be precise.
+ */
+export class LazyNorms implements JacobianNorms {
+  private value: JacobianNorms | null = null;
+  private compute: (() => { jac: JacobianNorms; precise: number }) | null;
+  private preciseSteps = 0;
+
+  /**
+   * @param T the number of steps
+   * @param hasC whether there are cell-state norms (lstm)
+   * @param compute the norms and how many leading steps of them are precise, run at most once
+   */
+  constructor(
+    readonly T: number,
+    readonly hasC: boolean,
+    compute: () => { jac: JacobianNorms; precise: number },
+  ) {
+    this.compute = compute;
+  }
+
+  /** Norms already computed (`precise` of them precise). */
+  static known(jac: JacobianNorms, precise: number): LazyNorms {
+    const n = new LazyNorms(jac.h.length, jac.c !== null, () => ({ jac, precise }));
+    n.read();
+    return n;
+  }
+
+  /** Whether the norms have been computed (reading h or c computes them). */
+  get ready(): boolean {
+    return this.value !== null;
+  }
+
+  /** Leading steps whose norms are precise: 0 until computed. */
+  get precise(): number {
+    return this.preciseSteps;
+  }
+
+  get h(): Float64Array {
+    return this.read().h;
+  }
+
+  get c(): Float64Array | null {
+    return this.read().c;
+  }
+
+  /**
+   * A copy to refine in place while this one stays as it is (views hold it): the computed norms,
+   * or zeros with none precise when they were never read (refining then computes every step).
+   */
+  refinable(): LazyNorms {
+    if (this.value === null) return LazyNorms.known({ h: new Float64Array(this.T), c: this.hasC ? new Float64Array(this.T) : null }, 0);
+    return LazyNorms.known({ h: Float64Array.from(this.value.h), c: this.value.c && Float64Array.from(this.value.c) }, this.preciseSteps);
+  }
+
+  /** Records that steps [0, steps) now hold precise norms (refinement writes them through h and c). */
+  markPrecise(steps: number): void {
+    this.preciseSteps = steps;
+  }
+
+  private read(): JacobianNorms {
+    if (this.value === null) {
+      const { jac, precise } = this.compute!();
+      this.compute = null;
+      this.value = jac;
+      this.preciseSteps = precise;
+    }
+    return this.value;
+  }
+}

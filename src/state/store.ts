@@ -23,7 +23,7 @@ import {
   type ModelParams,
   type StateGrads,
 } from '../engine/types';
-import { jacobianRange, normsWithPrefix, refineChunk, sharedPrefix } from './jacobianSteps';
+import { LazyNorms, jacobianRange, normsWithPrefix, refineChunk, sharedPrefix } from './jacobianSteps';
 import {
   BUILTIN_SENTENCE,
   RANDOM_TASK,
@@ -282,18 +282,13 @@ function percent(x: number): string {
 /** A run kept for reuse, with the knobs it ran with (runs of one model and knobs share Jacobian norms). */
 type CachedRun = ReturnType<typeof runCell> & { knobs: { recurrentScale: number; forgetBias: number }; target: number | null };
 
-/** True once every step's Jacobian norms are the precise ones. */
-function runIsPrecise(run: CachedRun): boolean {
-  return run.preciseSteps >= run.trace.T;
-}
-
 /** The engine's numbers for one run. */
 interface RunNumbers {
   params: ModelParams;
   trace: ForwardTrace;
   grads: StateGrads;
-  jac: JacobianNorms;
-  preciseSteps: number;
+  /** computed when first read (by the Jacobian chart, or the refinement after a pause) */
+  jac: LazyNorms;
 }
 
 /** A model's parameters with one knob setting applied, with what the next forward pass can reuse. */
@@ -350,8 +345,8 @@ function runCell(
   knobs: { recurrentScale: number; forgetBias: number; padTo: number },
   engine: Engine,
   target: number | null,
-  /** the Jacobian norms of the trace and how many leading steps of them are precise */
-  norms: (params: ModelParams, trace: ForwardTrace) => { jac: JacobianNorms; precise: number },
+  /** the Jacobian norms of the trace, computed when first read */
+  norms: (params: ModelParams, trace: ForwardTrace) => LazyNorms,
   /** an earlier run of the same model, knobs and target, whose numbers hold if the token ids match */
   same: RunNumbers | null = null,
 ): {
@@ -361,8 +356,7 @@ function runCell(
   params: ModelParams;
   trace: ForwardTrace;
   grads: StateGrads;
-  jac: JacobianNorms;
-  preciseSteps: number;
+  jac: LazyNorms;
   error: string | null;
 } {
   const spec = model.tokenizer;
@@ -389,8 +383,8 @@ function runCell(
 
   // Same ids, same numbers: a letter typed into a word the vocabulary does not know changes no id.
   if (same && same.trace.ids.length === ids.length && sharedPrefix(same.trace.ids, ids) === ids.length) {
-    const { params, trace, grads, jac, preciseSteps } = same;
-    return { tokens, unknown, padded, params, trace, grads, jac, preciseSteps, error };
+    const { params, trace, grads, jac } = same;
+    return { tokens, unknown, padded, params, trace, grads, jac, error };
   }
 
   const knobbed = knobbedParams(model.params, knobs.recurrentScale, knobs.forgetBias);
@@ -400,8 +394,7 @@ function runCell(
   const t = target !== null && target < trace.K ? target : trace.predicted;
   // The view draws no parameter gradient; the trace download computes them when asked (exporters.ts).
   const grads = engine.backward(params, trace, t, { paramGrads: false });
-  const { jac, precise } = norms(params, trace);
-  return { tokens, unknown, padded, params, trace, grads, jac, preciseSteps: precise, error };
+  return { tokens, unknown, padded, params, trace, grads, jac: norms(params, trace), error };
 }
 
 /**
@@ -530,6 +523,11 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
   const jacOptions = options.refineJacobianMs !== undefined ? JACOBIAN_QUICK : JACOBIAN_PRECISE;
   let refineTimer: ReturnType<typeof setTimeout> | null = null;
 
+  /** True once every step's Jacobian norms are the precise ones (always, without quick estimates). */
+  function runIsPrecise(run: CachedRun): boolean {
+    return jacOptions === JACOBIAN_PRECISE || run.jac.precise >= run.trace.T;
+  }
+
   function cachedRun(model: Model, s: DeriveInputs, target: number | null): CachedRun {
     const key = JSON.stringify([s.sentence, s.recurrentScale, s.forgetBias, s.padTo, target]);
     const byModel = runCacheFor(model);
@@ -538,9 +536,12 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
       // The latest run of this model with the same knobs: typing changes only the last steps, whose
       // Jacobian norms are all that needs computing (the forward pass is causal).
       const prior = [...byModel.values()].reverse().find((r) => r.knobs.recurrentScale === s.recurrentScale && r.knobs.forgetBias === s.forgetBias);
-      const priorNorms = prior ? { ids: prior.trace.ids, jac: prior.jac, precise: prior.preciseSteps } : null;
       const norms = (params: ModelParams, trace: ForwardTrace) =>
-        normsWithPrefix(engine.jacobianNorms, params, trace, jacOptions, jacOptions === JACOBIAN_PRECISE, priorNorms);
+        new LazyNorms(trace.T, trace.c !== null, () => {
+          // The prior's norms as they are when these are read (refined meanwhile, or never computed).
+          const priorNorms = prior && prior.jac.ready ? { ids: prior.trace.ids, jac: prior.jac, precise: prior.jac.precise } : null;
+          return normsWithPrefix(engine.jacobianNorms, params, trace, jacOptions, jacOptions === JACOBIAN_PRECISE, priorNorms);
+        });
       const same = prior && prior.target === target ? prior : null;
       run = { ...runCell(model, s.sentence, s, engine, target, norms, same), knobs: { recurrentScale: s.recurrentScale, forgetBias: s.forgetBias }, target };
       byModel.set(key, run);
@@ -556,8 +557,9 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
     refineTimer = null;
     const pending = [...new Set([lastMainRun, ...lastCompareRuns.values()])].filter((r): r is CachedRun => r !== null && !runIsPrecise(r));
     if (pending.length === 0) return;
-    // Refine copies: the arrays the state holds must not change under the charts.
-    for (const run of pending) run.jac = { h: Float64Array.from(run.jac.h), c: run.jac.c && Float64Array.from(run.jac.c) };
+    // Refine copies: the arrays the state holds must not change under the charts. Norms nobody
+    // read yet are not computed quickly first: refining computes every step.
+    for (const run of pending) run.jac = run.jac.refinable();
     const work = (): void => {
       refineTimer = null;
       const started = performance.now();
@@ -568,9 +570,9 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
             refineTimer = setTimeout(work, 0);
             return;
           }
-          const t1 = Math.min(run.trace.T, run.preciseSteps + refineChunk(run.trace.H, JACOBIAN_PRECISE.maxIter));
-          jacobianRange(engine.jacobianNorms, run.params, run.trace, run.preciseSteps, t1, JACOBIAN_PRECISE, run.jac);
-          run.preciseSteps = t1;
+          const t1 = Math.min(run.trace.T, run.jac.precise + refineChunk(run.trace.H, JACOBIAN_PRECISE.maxIter));
+          jacobianRange(engine.jacobianNorms, run.params, run.trace, run.jac.precise, t1, JACOBIAN_PRECISE, run.jac);
+          run.jac.markPrecise(t1);
         }
       }
       publishRefined();

@@ -102,14 +102,14 @@ describe('useOnScreen and useVisibleValue', () => {
     // Focus scrolling stops below the bar.
     expect(document.documentElement.style.scrollPaddingTop).toBe('308px');
     // A new observer with the bar's height taken off the top; the old one is gone.
-    expect(made.at(-1)!.rootMargin).toBe('-200px 0px 100px 0px');
+    expect(made.at(-1)!.rootMargin).toBe('-300px 0px 100px 0px');
     expect(made.at(-2)!.disconnected).toBe(true);
     // A longer sentence makes the bar taller (the page re-measures on resize).
     height = 420;
     act(() => {
       window.dispatchEvent(new Event('resize'));
     });
-    expect(made.at(-1)!.rootMargin).toBe('-320px 0px 100px 0px');
+    expect(made.at(-1)!.rootMargin).toBe('-420px 0px 100px 0px');
     // On a small screen the bar scrolls away with the page: nothing is covered.
     bar.style.position = 'static';
     act(() => {

@@ -119,9 +119,12 @@ describe('the store with incremental Jacobian norms', () => {
     const store = createVisStore({ model: 'random', sentence: sentence(60) }, { engine, refineJacobianMs: 20 });
     try {
       await vi.waitFor(() => expect(store.getState().jacPrecise).toBe(true));
+      void store.getState().jac.h;
       steps.length = 0;
       store.getState().setSentence(`${sentence(60)} good`);
-      // One new step and the step before it, not 61.
+      // Nothing until the norms are read; then one new step and the step before it, not 61.
+      expect(steps).toEqual([]);
+      void store.getState().jac.h;
       expect(steps).toEqual([2]);
       const s = store.getState();
       expect(s.trace.T).toBe(61);
@@ -148,8 +151,10 @@ describe('the store with incremental Jacobian norms', () => {
     try {
       const before = store.getState();
       // "zq" and "zqx" are both the unknown-word id: same numbers, new token text.
+      void before.jac.h;
       store.getState().setSentence('the movie was zqx');
       const s = store.getState();
+      void s.jac.h;
       expect(calls).toEqual({ forward: 1, backward: 1, jac: 1 });
       expect(s.tokens).toEqual(['the', 'movie', 'was', 'zqx']);
       expect(s.trace).toBe(before.trace);
@@ -167,6 +172,8 @@ describe('the store with incremental Jacobian norms', () => {
     const store = createVisStore({ model: 'random', sentence: sentence(200) }, { engine, refineJacobianMs: 10 });
     try {
       const before = store.getState().jac;
+      // Drawn at once (the chart reads the quick norms), then refined.
+      void before.h;
       await vi.waitFor(() => expect(store.getState().jacPrecise).toBe(true), { timeout: 20_000 });
       const s = store.getState();
       // The arrays the state held while refining were never changed in place.
@@ -177,6 +184,26 @@ describe('the store with incremental Jacobian norms', () => {
       const refineCalls = steps.slice(1);
       expect(refineCalls.length).toBe(Math.ceil(200 / chunk));
       expect(Math.max(...refineCalls)).toBeLessThanOrEqual(chunk + 1);
+    } finally {
+      store.getState().dispose();
+    }
+  });
+
+  it('computes no quick norms that nobody reads: a pause refines every step at once, in chunks', async () => {
+    const { engine, steps } = engineWithSteps();
+    const store = createVisStore({ model: 'random', sentence: sentence(120) }, { engine, refineJacobianMs: 10 });
+    try {
+      store.getState().setKnob('recurrentScale', 0.8);
+      store.getState().setKnob('recurrentScale', 0.6);
+      expect(steps).toEqual([]);
+      await vi.waitFor(() => expect(store.getState().jacPrecise).toBe(true), { timeout: 20_000 });
+      const s = store.getState();
+      expect(Array.from(s.jac.h)).toEqual(Array.from(jacobianNorms(s.params, s.trace, PRECISE).h));
+      expect(Array.from(s.jac.c!)).toEqual(Array.from(jacobianNorms(s.params, s.trace, PRECISE).c!));
+      // Only the refinement's chunks ran: no quick pass over the whole sentence first.
+      const chunk = refineChunk(s.trace.H, PRECISE.maxIter);
+      expect(steps.length).toBe(Math.ceil(120 / chunk));
+      expect(Math.max(...steps)).toBeLessThanOrEqual(chunk + 1);
     } finally {
       store.getState().dispose();
     }

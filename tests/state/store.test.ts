@@ -22,6 +22,10 @@ describe('the visualizer store', () => {
     const store = createVisStore({ sentence: 'the movie was good' }, { engine });
     expect(engine.forward).toHaveBeenCalledTimes(1);
     expect(engine.backward).toHaveBeenCalledTimes(1);
+    // The Jacobian norms wait for a reader (the Jacobian chart), then are computed once.
+    expect(engine.jacobianNorms).toHaveBeenCalledTimes(0);
+    expect(store.getState().jac.h.length).toBe(4);
+    expect(store.getState().jac.c).not.toBeNull();
     expect(engine.jacobianNorms).toHaveBeenCalledTimes(1);
     expect(store.getState().tokens).toEqual(['the', 'movie', 'was', 'good']);
     expect(store.getState().trace.T).toBe(4);
@@ -31,6 +35,7 @@ describe('the visualizer store', () => {
     const engine = countingEngine();
     const store = createVisStore({ sentence: 'the movie was not good' }, { engine });
     const s = store.getState();
+    void s.jac.h;
     s.setStep(3);
     s.stepBy(-1);
     s.setUnit(5);
@@ -241,11 +246,18 @@ describe('the visualizer store', () => {
     try {
       const engine = countingEngine();
       const store = createVisStore({ sentence: 'not good', compare: true }, { engine, refineJacobianMs: 200 });
+      // The compare chart reads every cell's norms after each change.
+      const readAll = () => {
+        for (const r of Object.values(store.getState().compareResults)) void r.jac.h;
+      };
+      readAll();
       const quickCalls = engine.jacobianNorms.mock.calls.length;
       expect(store.getState().jacPrecise).toBe(false);
       store.getState().setSentence('not good at all');
+      readAll();
       vi.advanceTimersByTime(150);
       store.getState().setSentence('not good at all, really');
+      readAll();
       vi.advanceTimersByTime(150);
       // Each edit restarts the wait; nothing was refined yet.
       expect(engine.jacobianNorms.mock.calls.every((c) => c[2] === JACOBIAN_QUICK)).toBe(true);
