@@ -6,7 +6,7 @@
  */
 
 import { scaleBand, scaleLinear } from 'd3';
-import { memo, useEffect, useId, useRef, useState, type MouseEvent } from 'react';
+import { memo, useEffect, useId, useRef, useState, type MouseEvent, type Ref } from 'react';
 import { SIZES, colorTable, colorFor, type ColorKind } from './theme';
 import { tokenLabel } from './tokenLabel';
 import { ValuesTable } from './ValuesTable';
@@ -40,6 +40,8 @@ export interface HeatmapProps {
    * frame, wherever the student is on the page, took 2 to 3 ms more (BENCHMARKS.md).
    */
   shown?: boolean;
+  /** the plot's box (canvas and axes, not the legend), for a caller that watches whether it is in view */
+  plotRef?: Ref<HTMLDivElement>;
   onHover: (cell: HeatCell | null) => void;
   onSelect: (cell: HeatCell) => void;
 }
@@ -59,7 +61,7 @@ export function formatValue(v: number): string {
 }
 
 export function Heatmap(props: HeatmapProps) {
-  const { name, values, T, H, offset, stride, kind, domain, tokens, padded, step, unit, hover, width, onHover, onSelect, shown = true } = props;
+  const { name, values, T, H, offset, stride, kind, domain, tokens, padded, step, unit, hover, width, onHover, onSelect, shown = true, plotRef } = props;
   const plotW = Math.max(40, width - MARGIN.left - MARGIN.right);
   const plotH = SIZES.heatmapPlotHeight;
   const cellW = plotW / T;
@@ -112,7 +114,7 @@ export function Heatmap(props: HeatmapProps) {
       <p id={summaryId} className="visually-hidden">
         {summary}
       </p>
-      <div className="heatmap-plot" style={{ height: plotH + MARGIN.top + MARGIN.bottom }}>
+      <div ref={plotRef} className="heatmap-plot" style={{ height: plotH + MARGIN.top + MARGIN.bottom }}>
         {/* The picture's name lives on the box, so hiding the canvas never hides it from screen readers. */}
         <div
           className="heatmap-canvas"

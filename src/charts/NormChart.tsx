@@ -4,7 +4,7 @@
  * Exact zeros sit on the axis floor with a hollow down-triangle; Infinity/NaN sit above the top
  * with a filled up-triangle and read "overflow"; neither ever reaches the log scale itself.
  */
-import { memo, useId, useMemo, type MouseEvent, type ReactNode } from 'react';
+import { Fragment, memo, useId, useMemo, type MouseEvent, type ReactNode } from 'react';
 import { useAfterPaint } from './useAfterPaint';
 import { line, scaleBand } from 'd3';
 import { classifyNorm, decadeTicks, formatDecade, formatNorm, logDomain, makeLogScale } from './logScale';
@@ -75,12 +75,27 @@ export function Marker({ shape, color, size = 3.5 }: { shape: MarkerShape; color
   }
 }
 
+/** A triangle pointing down at the floor: the norm is exactly 0 (underflow). Points relative to its centre. */
+const ZERO_GLYPH: readonly [number, number][] = [[-5, -4], [5, -4], [0, 4]];
+const ZERO_STYLE = (color: string) => ({ fill: cssVar('panel-bg'), stroke: color, strokeWidth: 1.5 });
+/** A triangle pointing up above the top: the norm overflowed. */
+const OVERFLOW_GLYPH: readonly [number, number][] = [[-5, 4], [5, 4], [0, -4]];
+const OVERFLOW_STYLE = (color: string) => ({ fill: color, stroke: color });
+
+/** One path drawing the closed polygon `glyph` centred on each point. */
+function glyphsPath(glyph: readonly [number, number][], points: readonly [number, number][]): string {
+  const f = (v: number) => +v.toFixed(2);
+  let out = '';
+  for (const [px, py] of points) out += glyph.map(([gx, gy], i) => `${i === 0 ? 'M' : 'L'}${f(px + gx)},${f(py + gy)}`).join('') + 'Z';
+  return out;
+}
+
 function ZeroMarker({ color }: { color: string }) {
-  return <path d="M-5,-4L5,-4L0,4Z" style={{ fill: cssVar('panel-bg'), stroke: color, strokeWidth: 1.5 }} />;
+  return <path d={glyphsPath(ZERO_GLYPH, [[0, 0]])} style={ZERO_STYLE(color)} />;
 }
 
 function OverflowMarker({ color }: { color: string }) {
-  return <path d="M-5,4L5,4L0,-4Z" style={{ fill: color, stroke: color }} />;
+  return <path d={glyphsPath(OVERFLOW_GLYPH, [[0, 0]])} style={OVERFLOW_STYLE(color)} />;
 }
 
 /** A legend swatch holding one marker glyph, centred. */
@@ -127,9 +142,7 @@ export function NormChart(props: NormChartProps) {
     const cx = (t: number) => (x(t) ?? 0) + bw / 2;
     const hasZero = all.some((v) => classifyNorm(v) === 'zero');
     const hasOverflow = all.some((v) => classifyNorm(v) === 'overflow');
-    // Rotated labels need ~14 px each; thin them out on long sentences.
-    const labelEvery = Math.max(1, Math.ceil((T * 14) / innerW));
-    return { domain, y, x, bw, cx, hasZero, hasOverflow, labelEvery, ticks: decadeTicks(domain, Math.max(3, Math.floor(innerH / 36))) };
+    return { domain, y, x, bw, cx, hasZero, hasOverflow, ticks: decadeTicks(domain, Math.max(3, Math.floor(innerH / 36))) };
   }, [series, T, innerW, innerH, reference]);
 
   const { y, bw, cx } = layout;
@@ -247,15 +260,6 @@ export function NormChart(props: NormChartProps) {
                 })}
               </g>
             )}
-            <g transform={`translate(0,${innerH})`} aria-hidden="true">
-              <TokenTicks tokens={tokens} padded={padded} cx={cx} every={layout.labelEvery} />
-              {step < T && (
-                <text transform={`translate(${cx(step)},10) rotate(-40)`} textAnchor="end" dy="0.32em"
-                  style={{ fontSize: 11, fill: 'currentColor', fontWeight: 700, opacity: padded?.[step] ? 0.55 : 1, stroke: cssVar('panel-bg'), strokeWidth: 3, paintOrder: 'stroke' }}>
-                  {shortToken(tokens[step])}
-                </text>
-              )}
-            </g>
             {(onHoverStep || onSelectStep) && (
               <rect width={innerW} height={innerH} y={0} style={{ fill: 'transparent', cursor: onSelectStep ? 'pointer' : undefined }}
                 onMouseMove={(e) => onHoverStep?.(pointer(e))}
@@ -267,6 +271,7 @@ export function NormChart(props: NormChartProps) {
             )}
           </g>
         </svg>
+        <TokenAxis tokens={tokens} padded={padded} step={step} width={width} height={height} innerW={innerW} innerH={innerH} />
       </div>
       {readoutStep != null && (
         <p className="norm-readout">
@@ -314,36 +319,37 @@ const SeriesMarks = memo(function SeriesMarks(props: {
   return series.map((s, k) => {
     // The ordinary markers of a series are one path (two while the backward animation fades the
     // steps it has passed): a knob move then rewrites two attributes, not a group per step.
-    const shown: [number, number][] = [];
-    const passed: [number, number][] = [];
-    const special: ReactNode[] = [];
+    // Zero (underflow) and overflow steps get their glyphs as one path per kind and fading too: a
+    // knob pushing the norms past the float range must not add a group per step.
+    const marks = { shown: [] as [number, number][], passed: [] as [number, number][] };
+    const zero = { shown: [] as [number, number][], passed: [] as [number, number][] };
+    const over = { shown: [] as [number, number][], passed: [] as [number, number][] };
     for (let t = 0; t < Math.min(T, s.values.length); t++) {
       const v = s.values[t];
       const kind = classifyNorm(v);
-      const faded = reached != null && t < reached ? 0.25 : 1;
-      if (kind === 'zero')
-        special.push(
-          <g key={t} transform={`translate(${cx(t)},${innerH})`} opacity={faded}>
-            <ZeroMarker color={s.color} />
-          </g>,
-        );
-      else if (kind === 'overflow')
-        special.push(
-          <g key={t} transform={`translate(${cx(t)},${OVERFLOW_Y})`} opacity={faded}>
-            <OverflowMarker color={s.color} />
-          </g>,
-        );
-      else if (drawMarkers) (faded < 1 ? passed : shown).push([cx(t), y(v)]);
+      const fade = reached != null && t < reached ? 'passed' : 'shown';
+      if (kind === 'zero') zero[fade].push([cx(t), innerH]);
+      else if (kind === 'overflow') over[fade].push([cx(t), OVERFLOW_Y]);
+      else if (drawMarkers) marks[fade].push([cx(t), y(v)]);
     }
     const markStyle = (opacity: number) =>
       s.marker === 'cross' ? { fill: 'none', stroke: s.color, strokeWidth: 2, opacity } : { fill: s.color, opacity };
+    const glyphs = (fade: 'shown' | 'passed') => {
+      const opacity = fade === 'passed' ? 0.25 : 1;
+      return (
+        <Fragment key={fade}>
+          {marks[fade].length > 0 && <path className="marks" d={markersPath(s.marker, 3, marks[fade])} style={markStyle(opacity)} />}
+          {zero[fade].length > 0 && <path d={glyphsPath(ZERO_GLYPH, zero[fade])} style={{ ...ZERO_STYLE(s.color), opacity }} />}
+          {over[fade].length > 0 && <path d={glyphsPath(OVERFLOW_GLYPH, over[fade])} style={{ ...OVERFLOW_STYLE(s.color), opacity }} />}
+        </Fragment>
+      );
+    };
     return (
       <g key={s.key} className="series">
         {reached != null && <path d={paths[k].full} style={{ fill: 'none', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash, opacity: 0.25 }} />}
         <path d={paths[k].ahead} style={{ fill: 'none', stroke: s.color, strokeWidth: 2, strokeDasharray: s.dash }} />
-        {passed.length > 0 && <path className="marks" d={markersPath(s.marker, 3, passed)} style={markStyle(0.25)} />}
-        {shown.length > 0 && <path className="marks" d={markersPath(s.marker, 3, shown)} style={markStyle(1)} />}
-        {special}
+        {glyphs('passed')}
+        {glyphs('shown')}
       </g>
     );
   });
@@ -376,7 +382,38 @@ export function markersPath(shape: MarkerShape, size: number, points: readonly [
   return out;
 }
 
-/** The token labels under the x axis, thinned out on long sentences; the current one is drawn over them. */
+/**
+ * The token labels under the x axis in an SVG of their own over the chart's: they change with the
+ * sentence and the step, not with the numbers, so a knob move leaves them (and their paint) alone.
+ * The current token is drawn bold over the thinned-out labels.
+ */
+const TokenAxis = memo(function TokenAxis(props: { tokens: string[]; padded?: boolean[]; step: number; width: number; height: number; innerW: number; innerH: number }) {
+  const { tokens, padded, step, width, height, innerW, innerH } = props;
+  const T = tokens.length;
+  const { cx, every } = useMemo(() => {
+    const x = scaleBand<number>()
+      .domain(Array.from({ length: T }, (_, t) => t))
+      .range([0, innerW]);
+    const bw = x.bandwidth();
+    // Rotated labels need ~14 px each; thin them out on long sentences.
+    return { cx: (t: number) => (x(t) ?? 0) + bw / 2, every: Math.max(1, Math.ceil((T * 14) / innerW)) };
+  }, [T, innerW]);
+  return (
+    <svg className="norm-axis" width={width} height={height} aria-hidden="true">
+      <g transform={`translate(${MARGIN.left},${MARGIN.top + innerH})`}>
+        <TokenTicks tokens={tokens} padded={padded} cx={cx} every={every} />
+        {step < T && (
+          <text transform={`translate(${cx(step)},10) rotate(-40)`} textAnchor="end" dy="0.32em"
+            style={{ fontSize: 11, fill: 'currentColor', fontWeight: 700, opacity: padded?.[step] ? 0.55 : 1, stroke: cssVar('panel-bg'), strokeWidth: 3, paintOrder: 'stroke' }}>
+            {shortToken(tokens[step])}
+          </text>
+        )}
+      </g>
+    </svg>
+  );
+});
+
+/** The token labels under the x axis, thinned out on long sentences. */
 const TokenTicks = memo(function TokenTicks({ tokens, padded, cx, every }: { tokens: string[]; padded?: boolean[]; cx: (t: number) => number; every: number }) {
   return tokens.map((tok, t) =>
     t % every === 0 ? (

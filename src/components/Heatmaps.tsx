@@ -3,7 +3,7 @@
  * Hovering shows the exact value; clicking selects that unit everywhere and jumps to that step.
  */
 
-import { memo, useId, useMemo } from 'react';
+import { memo, useCallback, useId, useMemo } from 'react';
 import { Heatmap, type HeatCell } from '../charts/Heatmap';
 import { useWidth } from '../charts/useWidth';
 import type { ForwardTrace } from '../engine/types';
@@ -11,6 +11,9 @@ import { useVis, useVisStore } from '../state/context';
 import { seriesOf, type SeriesRef } from '../state/selectors';
 import { Panel } from './Panel';
 import { useOnScreen, useVisibleValue } from './useOnScreen';
+
+// Memoised: a region whose plot is out of view re-renders on a knob move, its map does not.
+const MemoHeatmap = memo(Heatmap);
 
 function sourceOf(trace: ForwardTrace, ref: SeriesRef): Float64Array {
   if (ref.source === 'h') return trace.h;
@@ -39,10 +42,7 @@ export function Heatmaps() {
   const trace = useVis((s) => s.trace);
   const unit = useVis((s) => s.unit);
   const store = useVisStore();
-  // Below the fold the maps follow after the visible panels are painted.
-  const [gridRef, onScreen] = useOnScreen<HTMLDivElement>();
-  const shownTrace = useVisibleValue(trace, onScreen);
-  const series = useMemo(() => seriesOf(shownTrace.cell, shownTrace.H), [shownTrace.cell, shownTrace.H]);
+  const series = useMemo(() => seriesOf(trace.cell, trace.H), [trace.cell, trace.H]);
   return (
     <Panel
       title="Heatmaps over time"
@@ -65,9 +65,9 @@ export function Heatmaps() {
         </label>
       }
     >
-      <div ref={gridRef} className="heatmap-grid">
+      <div className="heatmap-grid">
         {series.map((ref) => (
-          <HeatmapRegion key={ref.key} refSeries={ref} trace={shownTrace} onScreen={onScreen} />
+          <HeatmapRegion key={ref.key} refSeries={ref} trace={trace} />
         ))}
       </div>
     </Panel>
@@ -78,7 +78,11 @@ export function Heatmaps() {
  * One region per map; it alone subscribes to hover, step and unit so a hover re-renders only the
  * overlays. Memoised: while the maps are out of view, a knob move's urgent render stops here.
  */
-const HeatmapRegion = memo(function HeatmapRegion({ refSeries, trace, onScreen }: { refSeries: SeriesRef; trace: ForwardTrace; onScreen: boolean }) {
+const HeatmapRegion = memo(function HeatmapRegion({ refSeries, trace: liveTrace }: { refSeries: SeriesRef; trace: ForwardTrace }) {
+  // Each map watches its own plot: one out of view, or under the sticky bar with only its legend
+  // showing, follows after the frame and leaves its canvas unpainted.
+  const [plotRef, onScreen] = useOnScreen<HTMLDivElement>();
+  const trace = useVisibleValue(liveTrace, onScreen);
   const tokens = useVisibleValue(useVis((s) => s.tokens), onScreen);
   const padded = useVisibleValue(useVis((s) => s.padded), onScreen);
   const step = useVisibleValue(useVis((s) => s.step), onScreen);
@@ -89,10 +93,18 @@ const HeatmapRegion = memo(function HeatmapRegion({ refSeries, trace, onScreen }
   const values = sourceOf(trace, refSeries);
   const domain = useMemo(() => domainOf(trace, refSeries), [trace, refSeries]);
   const headingId = useId();
+  const onHover = useCallback((cell: HeatCell | null) => store.getState().setHover(cell), [store]);
+  const onSelect = useCallback(
+    (cell: HeatCell) => {
+      store.getState().setUnit(cell.unit);
+      store.getState().setStep(cell.step);
+    },
+    [store],
+  );
   return (
     <section ref={ref} className="heatmap-region" aria-labelledby={headingId}>
       <h3 id={headingId}>{refSeries.name}</h3>
-      <Heatmap
+      <MemoHeatmap
         name={refSeries.name}
         values={values}
         T={trace.T}
@@ -108,11 +120,9 @@ const HeatmapRegion = memo(function HeatmapRegion({ refSeries, trace, onScreen }
         hover={hover}
         width={width}
         shown={onScreen}
-        onHover={(cell: HeatCell | null) => store.getState().setHover(cell)}
-        onSelect={(cell: HeatCell) => {
-          store.getState().setUnit(cell.unit);
-          store.getState().setStep(cell.step);
-        }}
+        plotRef={plotRef}
+        onHover={onHover}
+        onSelect={onSelect}
       />
     </section>
   );
