@@ -227,7 +227,11 @@ export function Equations() {
   const liveStep = useVis((s) => s.step);
   const liveUnit = useVis((s) => s.unit);
   const live = useMemo(() => ({ params: liveParams, trace: liveTrace, step: liveStep, unit: liveUnit }), [liveParams, liveTrace, liveStep, liveUnit]);
-  const { params, trace, step, unit } = useAfterPaint(live);
+  return <EquationsBody {...useAfterPaint(live)} />;
+}
+
+/** The panel itself, memoised: the urgent render of a knob move or a step stops above it. */
+const EquationsBody = memo(function EquationsBody({ params, trace, step, unit }: { params: ModelParams; trace: ForwardTrace; step: number; unit: number }) {
   const { katex, failed } = useKatex();
   const t = Math.max(0, Math.min(step, trace.T - 1));
   const j = Math.max(0, Math.min(unit, trace.H - 1));
@@ -253,4 +257,4 @@ export function Equations() {
       </div>
     </Panel>
   );
-}
+});

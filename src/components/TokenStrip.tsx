@@ -36,7 +36,8 @@ export function TokenStrip() {
   const unit = useVis((s) => s.unit);
   const colorBy = useVis((s) => s.colorBy);
   const trace = useVis((s) => s.trace);
-  const dxNorm = useVis((s) => s.grads.dxNorm);
+  // dL/dx_t is formed when first read (backward's inputGrads: 'on-read'): only saliency reads it.
+  const grads = useVis((s) => s.grads);
   const store = useVisStore();
   const listRef = useRef<HTMLOListElement>(null);
   const selectId = useId();
@@ -51,7 +52,8 @@ export function TokenStrip() {
   // Colours and notes depend on the run, the unit and the colouring, not on the step: a step change
   // re-renders only the two chips whose highlight moves.
   const chips = useMemo(() => {
-    const levels = colorBy === 'saliency' ? saliencyLevels(dxNorm) : null;
+    const dxNorm = colorBy === 'saliency' ? grads.dxNorm : null;
+    const levels = dxNorm ? saliencyLevels(dxNorm) : null;
     const H = trace.H;
     return tokens.map((tok, t): ChipData => {
       let bg: string | undefined;
@@ -60,7 +62,7 @@ export function TokenStrip() {
         const v = trace.h[t * H + unit];
         bg = colorFor('diverging', v, [-1, 1]);
         value = `unit ${unit}: h = ${Number.isFinite(v) ? v.toFixed(3) : formatValue(v)}`;
-      } else if (levels) {
+      } else if (levels && dxNorm) {
         bg = saliencyColor(levels[t]);
         value = `saliency ${Number.isFinite(dxNorm[t]) ? dxNorm[t].toExponential(2) : 'overflow'}`;
       }
@@ -68,7 +70,7 @@ export function TokenStrip() {
       const classes = ['chip', unknown[t] ? 'unknown' : '', padded[t] ? 'padded' : ''].filter(Boolean).join(' ');
       return { label: tokenLabel(tok, 30), classes, notes, style: bg ? { background: bg, color: textOn(bg) } : undefined };
     });
-  }, [tokens, unknown, padded, trace, unit, colorBy, dxNorm]);
+  }, [tokens, unknown, padded, trace, unit, colorBy, grads]);
 
   return (
     <div className="token-strip-box">

@@ -29,6 +29,12 @@ export interface BackwardOptions {
    * the state and input derivatives, less than half the work at H = 128 (default true)
    */
   paramGrads?: boolean;
+  /**
+   * 'on-read' (only with paramGrads false): dx and dxNorm are formed from a copy of the
+   * pre-activation gradients when first read, with the numbers an eager pass gives; a view that
+   * does not colour by saliency then skips that product (default: formed at once)
+   */
+  inputGrads?: 'eager' | 'on-read';
 }
 
 /**
@@ -36,7 +42,8 @@ export interface BackwardOptions {
  * @param params the parameters the trace was computed with
  * @param trace the forward trace
  * @param target class index in [0, K)
- * @param options `{ paramGrads: false }` leaves out the parameter gradients
+ * @param options `{ paramGrads: false }` leaves out the parameter gradients; `inputGrads: 'on-read'` then
+ *   forms dx and dxNorm when first read
  * @returns dh, dc (T x H), dx (T x D), their per-step norms, and (by default) gradients of every parameter
  */
 export function backward(params: ModelParams, trace: ForwardTrace, target: number, options?: BackwardOptions & { paramGrads?: true }): BackwardResult;
@@ -52,7 +59,6 @@ export function backward(params: ModelParams, trace: ForwardTrace, target: numbe
 
   const dh = new Float64Array(T * H);
   const dc = cell === 'lstm' ? new Float64Array(T * H) : null;
-  const dx = new Float64Array(T * D);
   // Work buffers (not returned): every row t of dax/dah and all of dhDirect are written by the
   // cell before they are read; dcCarry starts at zero.
   const dax = scratch('backward.dax', T * GH);
@@ -117,22 +123,48 @@ export function backward(params: ModelParams, trace: ForwardTrace, target: numbe
 
   // Everything that does not feed the recurrence is deferred to matrix products after the loop:
   // dx = DAX W_ih (T x D), dW_ih = DAX^T X, dW_hh = DAH^T H_prev (DAX, DAH: T x G*H).
-  const weightIh = scratchDense('backward.weightIh', GH * D);
-  copyToDense(params.weightIh, GH * D, weightIh);
-  // The products accumulate straight into the fresh, zeroed result arrays.
-  gemmAdd(T, GH, D, dax, 0, GH, 1, weightIh, 0, D, dx, 0, D);
-  if (grads) accumulateParamGrads(trace, dax, dah, dx, grads);
-
   const dhNorm = new Float64Array(T);
-  const dxNorm = new Float64Array(T);
   const dcNorm = dc ? new Float64Array(T) : null;
   for (let t = 0; t < T; t++) {
     dhNorm[t] = norm2(dh, t * H, H);
-    dxNorm[t] = norm2(dx, t * D, D);
     if (dc && dcNorm) dcNorm[t] = norm2(dc, t * H, H);
   }
+  if (!grads && options.inputGrads === 'on-read') {
+    // DAX is scratch that the next pass overwrites: the getters keep their own copy.
+    const kept = dax.slice(0, T * GH);
+    let input: { dx: Float64Array; dxNorm: Float64Array } | null = null;
+    const read = () => (input ??= inputGrads(params, kept, T, GH, D));
+    return {
+      target,
+      loss,
+      dh,
+      dc,
+      dhNorm,
+      dcNorm,
+      get dx() {
+        return read().dx;
+      },
+      get dxNorm() {
+        return read().dxNorm;
+      },
+    };
+  }
+  const { dx, dxNorm } = inputGrads(params, dax, T, GH, D);
+  if (grads) accumulateParamGrads(trace, dax, dah, dx, grads);
   const result: StateGrads = { target, loss, dh, dc, dx, dhNorm, dcNorm, dxNorm };
   return grads ? { ...result, params: grads } : result;
+}
+
+/** dx = DAX W_ih (T x D, DAX the T x G*H pre-activation gradients of the inputs) and its row norms. */
+function inputGrads(params: ModelParams, dax: Float64Array, T: number, GH: number, D: number): { dx: Float64Array; dxNorm: Float64Array } {
+  const weightIh = scratchDense('backward.weightIh', GH * D);
+  copyToDense(params.weightIh, GH * D, weightIh);
+  // The product accumulates straight into the fresh, zeroed result array.
+  const dx = new Float64Array(T * D);
+  gemmAdd(T, GH, D, dax, 0, GH, 1, weightIh, 0, D, dx, 0, D);
+  const dxNorm = new Float64Array(T);
+  for (let t = 0; t < T; t++) dxNorm[t] = norm2(dx, t * D, D);
+  return { dx, dxNorm };
 }
 
 /**

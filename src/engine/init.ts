@@ -88,8 +88,15 @@ export interface Knobs {
  * params: every knob setting shares the input projections b_ih + W_ih x_t of one model.
  */
 export function withKnobs(params: ModelParams, knobs: Knobs): ModelParams {
-  const weightHh = params.weightHh.slice();
-  if (knobs.recurrentScale !== 1) for (let k = 0; k < weightHh.length; k++) weightHh[k] *= knobs.recurrentScale;
+  const src = params.weightHh;
+  const scale = knobs.recurrentScale;
+  let weightHh: Float64Array;
+  if (scale === 1) weightHh = src.slice();
+  else {
+    // One pass into a fresh array (a copy, then scaling it, walked the weights twice).
+    weightHh = new Float64Array(src.length);
+    for (let k = 0; k < src.length; k++) weightHh[k] = src[k] * scale;
+  }
   const biasHh = params.biasHh.slice();
   if (params.cell === 'lstm' && knobs.forgetBias !== 0) {
     const H = params.hiddenSize;

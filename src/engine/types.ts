@@ -122,7 +122,7 @@ export interface StateGrads {
   dh: Float64Array;
   /** T x H total derivative dL/dc_t (lstm only, else null) */
   dc: Float64Array | null;
-  /** T x D dL/dx_t, x_t = embedding row fed at step t */
+  /** T x D dL/dx_t, x_t = embedding row fed at step t (with `inputGrads: 'on-read'` formed when first read) */
   dx: Float64Array;
   /** T: ||dL/dh_t||_2 */
   dhNorm: Float64Array;

@@ -393,7 +393,8 @@ function runCell(
   knobbed.last = trace;
   const t = target !== null && target < trace.K ? target : trace.predicted;
   // The view draws no parameter gradient; the trace download computes them when asked (exporters.ts).
-  const grads = engine.backward(params, trace, t, { paramGrads: false });
+  // dL/dx_t only colours the tokens by saliency: formed when that view first reads it.
+  const grads = engine.backward(params, trace, t, { paramGrads: false, inputGrads: 'on-read' });
   return { tokens, unknown, padded, params, trace, grads, jac: norms(params, trace), error };
 }
 

@@ -81,6 +81,25 @@ describe('backward without parameter gradients', () => {
   });
 });
 
+describe('input gradients formed on read', () => {
+  it.each(CELL_KINDS)('gives the %s cell the dL/dx and norms of an eager pass, even after later passes reuse the scratch', (cell) => {
+    const p = leanModel(cell, 5);
+    const ids = [2, 6, 1, 1, 4, 0, 3];
+    const tr = forward(p, ids);
+    const onRead = backward(p, tr, 1, { paramGrads: false, inputGrads: 'on-read' });
+    // Two more passes (another sentence, another target) overwrite the backward's scratch buffers.
+    backward(p, forward(p, [5, 5, 2]), 0, { paramGrads: false });
+    backward(p, forward(p, [7, 3, 3, 3, 1, 0, 2, 2, 6]), 2, { paramGrads: false, inputGrads: 'on-read' });
+    const eager = backward(p, tr, 1, { paramGrads: false });
+    expect(Array.from(onRead.dhNorm)).toEqual(Array.from(eager.dhNorm));
+    expect(Array.from(onRead.dx)).toEqual(Array.from(eager.dx));
+    expect(Array.from(onRead.dxNorm)).toEqual(Array.from(eager.dxNorm));
+    // Read twice, the same arrays.
+    expect(onRead.dx).toBe(onRead.dx);
+    expect(gradNumbers(onRead)).toEqual(gradNumbers(eager));
+  });
+});
+
 describe('the input projection cache and the continued pass', () => {
   it.each(CELL_KINDS)('gives the %s cell the same trace as no cache for every length, as words change at the start and the end', (cell) => {
     const p = leanModel(cell, 5);
