@@ -537,12 +537,13 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
       // The latest run of this model with the same knobs: typing changes only the last steps, whose
       // Jacobian norms are all that needs computing (the forward pass is causal).
       const prior = [...byModel.values()].reverse().find((r) => r.knobs.recurrentScale === s.recurrentScale && r.knobs.forgetBias === s.forgetBias);
+      // The prior's norms if they were computed; never the prior run itself: a closure holding it
+      // would chain every unread run to the one before (a long drag with the chart out of view).
+      const priorNorms = prior && prior.jac.ready ? { ids: prior.trace.ids, jac: prior.jac, precise: prior.jac.precise } : null;
       const norms = (params: ModelParams, trace: ForwardTrace) =>
-        new LazyNorms(trace.T, trace.c !== null, () => {
-          // The prior's norms as they are when these are read (refined meanwhile, or never computed).
-          const priorNorms = prior && prior.jac.ready ? { ids: prior.trace.ids, jac: prior.jac, precise: prior.jac.precise } : null;
-          return normsWithPrefix(engine.jacobianNorms, params, trace, jacOptions, jacOptions === JACOBIAN_PRECISE, priorNorms);
-        });
+        new LazyNorms(trace.T, trace.c !== null, () =>
+          normsWithPrefix(engine.jacobianNorms, params, trace, jacOptions, jacOptions === JACOBIAN_PRECISE, priorNorms),
+        );
       const same = prior && prior.target === target ? prior : null;
       run = { ...runCell(model, s.sentence, s, engine, target, norms, same), knobs: { recurrentScale: s.recurrentScale, forgetBias: s.forgetBias }, target };
       byModel.set(key, run);

@@ -51,12 +51,32 @@ test(`a seeded monkey (up to ${ACTIONS} actions in 100 s, seed ${SEED}) finds no
   const counts = { click: 0, key: 0, edit: 0, knob: 0, hash: 0, scroll: 0, resize: 0 };
   const started = Date.now();
   let done = 0;
+  // Each action must finish within 20 s: a stuck one names itself instead of running into the
+  // harness timeout (MONKEY_TRACE=file also appends every action to that file as it starts).
+  let current = '';
+  const trace = process.env.MONKEY_TRACE ? (await import('node:fs')).appendFileSync : null;
   for (; done < ACTIONS && Date.now() - started < BUDGET_MS; done++) {
     const roll = r.next();
     const where = `action ${done} (seed ${SEED})`;
+    let watchdog;
+    const stuck = new Promise((_, reject) => {
+      watchdog = setTimeout(() => reject(new Error(`${where}: ${current} did not finish within 20 s`)), 20_000);
+    });
+    try {
+      await Promise.race([stuck, act(roll, where)]);
+    } finally {
+      clearTimeout(watchdog);
+    }
+  }
+  async function act(roll, where) {
+    const note = (what) => {
+      current = what;
+      trace?.(process.env.MONKEY_TRACE, `${done} ${what}\n`);
+    };
     try {
       if (roll < 0.42) {
         // Click a random visible control (or, one time in five, a random point of the page).
+        note('pick a control');
         const target = await page.evaluate((pickAt) => {
           const all = [...document.querySelectorAll('button, input, select, summary, label, canvas, svg rect.hit, [tabindex], h2, p')].filter((el) => {
             const b = el.getBoundingClientRect();
@@ -70,17 +90,26 @@ test(`a seeded monkey (up to ${ACTIONS} actions in 100 s, seed ${SEED}) finds no
         }, r.next());
         const rx = r.next();
         const ry = r.next();
-        if (target && !target.file && r.next() < 0.8) await page.mouse.click(target.x, target.y);
-        else if (!target?.file) await page.mouse.click(5 + rx * 1200, 5 + ry * 780);
+        if (target && !target.file && r.next() < 0.8) {
+          note(`click on a control at ${target.x.toFixed(0)},${target.y.toFixed(0)}`);
+          await page.mouse.click(target.x, target.y);
+        } else if (!target?.file) {
+          note(`click at ${(5 + rx * 1200).toFixed(0)},${(5 + ry * 780).toFixed(0)}`);
+          await page.mouse.click(5 + rx * 1200, 5 + ry * 780);
+        }
         counts.click++;
       } else if (roll < 0.7) {
-        await page.keyboard.press(r.pick(KEYS));
+        const key = r.pick(KEYS);
+        note(`key ${key}`);
+        await page.keyboard.press(key);
         counts.key++;
       } else if (roll < 0.8) {
+        note('sentence edit');
         await page.getByRole('textbox', { name: 'Sentence' }).fill(sentence(r));
         counts.edit++;
       } else if (roll < 0.9) {
         // Move a random slider or number field to a random value (out of range too: the browser clamps).
+        note('knob');
         await page.evaluate(
           ([pickAt, value]) => {
             const inputs = [...document.querySelectorAll('input[type=range], input[type=number]')];
@@ -96,15 +125,19 @@ test(`a seeded monkey (up to ${ACTIONS} actions in 100 s, seed ${SEED}) finds no
         counts.knob++;
       } else if (roll < 0.97) {
         const h = hash(r);
+        note(`hash ${h}`);
         await page.evaluate((value) => {
           window.location.hash = value;
         }, h);
         counts.hash++;
       } else if (roll < 0.99) {
+        note('scroll');
         await page.mouse.wheel(0, (r.next() - 0.5) * 3000);
         counts.scroll++;
       } else {
-        await page.setViewportSize({ width: r.pick([360, 800, 1280]), height: 800 });
+        const width = r.pick([360, 800, 1280]);
+        note(`resize to ${width}`);
+        await page.setViewportSize({ width, height: 800 });
         counts.resize++;
       }
     } catch (e) {
