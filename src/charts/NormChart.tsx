@@ -129,23 +129,29 @@ export function NormChart(props: NormChartProps) {
   const innerW = Math.max(40, width - MARGIN.left - MARGIN.right);
   const innerH = Math.max(40, height - MARGIN.top - MARGIN.bottom);
 
+  // The x axis depends on the sentence and the width only: a knob move keeps it (and the token labels).
+  const xAxis = useMemo(() => {
+    const x = scaleBand<number>()
+      .domain(Array.from({ length: T }, (_, t) => t))
+      .range([0, innerW]);
+    const bw = x.bandwidth();
+    // Rotated labels need ~14 px each; thin them out on long sentences.
+    return { bw, cx: (t: number) => (x(t) ?? 0) + bw / 2, labelEvery: Math.max(1, Math.ceil((T * 14) / innerW)) };
+  }, [T, innerW]);
+  const { bw, cx } = xAxis;
+
   const layout = useMemo(() => {
     const all: number[] = [];
     for (const s of series) for (let t = 0; t < Math.min(T, s.values.length); t++) all.push(s.values[t]);
     const domain = logDomain(all, reference ? [reference.value] : []);
     // A little headroom so points on the top decade are not cut by the frame.
     const y = makeLogScale(domain, innerH, 6);
-    const x = scaleBand<number>()
-      .domain(Array.from({ length: T }, (_, t) => t))
-      .range([0, innerW]);
-    const bw = x.bandwidth();
-    const cx = (t: number) => (x(t) ?? 0) + bw / 2;
     const hasZero = all.some((v) => classifyNorm(v) === 'zero');
     const hasOverflow = all.some((v) => classifyNorm(v) === 'overflow');
-    return { domain, y, x, bw, cx, hasZero, hasOverflow, ticks: decadeTicks(domain, Math.max(3, Math.floor(innerH / 36))) };
-  }, [series, T, innerW, innerH, reference]);
+    return { domain, y, hasZero, hasOverflow, ticks: decadeTicks(domain, Math.max(3, Math.floor(innerH / 36))) };
+  }, [series, T, innerH, reference]);
 
-  const { y, bw, cx } = layout;
+  const { y } = layout;
 
   const paths = useMemo(
     () =>
@@ -271,7 +277,7 @@ export function NormChart(props: NormChartProps) {
             )}
           </g>
         </svg>
-        <TokenAxis tokens={tokens} padded={padded} step={step} width={width} height={height} innerW={innerW} innerH={innerH} />
+        <TokenAxis tokens={tokens} padded={padded} step={step} width={width} height={height} innerH={innerH} cx={cx} every={xAxis.labelEvery} />
       </div>
       {readoutStep != null && (
         <p className="norm-readout">
@@ -387,17 +393,18 @@ export function markersPath(shape: MarkerShape, size: number, points: readonly [
  * sentence and the step, not with the numbers, so a knob move leaves them (and their paint) alone.
  * The current token is drawn bold over the thinned-out labels.
  */
-const TokenAxis = memo(function TokenAxis(props: { tokens: string[]; padded?: boolean[]; step: number; width: number; height: number; innerW: number; innerH: number }) {
-  const { tokens, padded, step, width, height, innerW, innerH } = props;
+const TokenAxis = memo(function TokenAxis(props: {
+  tokens: string[];
+  padded?: boolean[];
+  step: number;
+  width: number;
+  height: number;
+  innerH: number;
+  cx: (t: number) => number;
+  every: number;
+}) {
+  const { tokens, padded, step, width, height, innerH, cx, every } = props;
   const T = tokens.length;
-  const { cx, every } = useMemo(() => {
-    const x = scaleBand<number>()
-      .domain(Array.from({ length: T }, (_, t) => t))
-      .range([0, innerW]);
-    const bw = x.bandwidth();
-    // Rotated labels need ~14 px each; thin them out on long sentences.
-    return { cx: (t: number) => (x(t) ?? 0) + bw / 2, every: Math.max(1, Math.ceil((T * 14) / innerW)) };
-  }, [T, innerW]);
   return (
     <svg className="norm-axis" width={width} height={height} aria-hidden="true">
       <g transform={`translate(${MARGIN.left},${MARGIN.top + innerH})`}>

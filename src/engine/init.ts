@@ -88,15 +88,10 @@ export interface Knobs {
  * params: every knob setting shares the input projections b_ih + W_ih x_t of one model.
  */
 export function withKnobs(params: ModelParams, knobs: Knobs): ModelParams {
+  // One pass into a fresh array (x * 1 is x exactly, so scale 1 needs no branch).
   const src = params.weightHh;
-  const scale = knobs.recurrentScale;
-  let weightHh: Float64Array;
-  if (scale === 1) weightHh = src.slice();
-  else {
-    // One pass into a fresh array (a copy, then scaling it, walked the weights twice).
-    weightHh = new Float64Array(src.length);
-    for (let k = 0; k < src.length; k++) weightHh[k] = src[k] * scale;
-  }
+  const weightHh = new Float64Array(src.length);
+  for (let k = 0; k < src.length; k++) weightHh[k] = src[k] * knobs.recurrentScale;
   const biasHh = params.biasHh.slice();
   if (params.cell === 'lstm' && knobs.forgetBias !== 0) {
     const H = params.hiddenSize;
