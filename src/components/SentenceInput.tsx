@@ -22,6 +22,8 @@ export function SentenceInput() {
         aria-describedby={error ? errorId : undefined}
         aria-invalid={error ? true : undefined}
         onChange={(e) => store.getState().setSentence(e.currentTarget.value)}
+        onFocus={() => store.getState().setSentenceFocus(true)}
+        onBlur={() => store.getState().setSentenceFocus(false)}
       />
       {error ? (
         <p id={errorId} className="field-error">

@@ -164,6 +164,11 @@ export interface Derived {
 
 export interface VisActions {
   setSentence(sentence: string): void;
+  /**
+   * The student is in the sentence box (true on focus, false on blur). While they are, the example
+   * sentence that arrives with the model library does not replace the box's text under their caret.
+   */
+  setSentenceFocus(focused: boolean): void;
   setStep(step: number): void;
   stepBy(delta: number): void;
   setUnit(unit: number): void;
@@ -415,6 +420,7 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
   let wanted: { step: number; unit: number } | null = null;
   // Until the student types, the sentence follows the chosen task's example sentence.
   let sentenceTouched = initial.sentence !== undefined;
+  let sentenceFocused = false;
   let playTimer: ReturnType<typeof setInterval> | null = null;
   let backTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -786,6 +792,9 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
       wanted = null;
       recompute({ sentence });
     },
+    setSentenceFocus(focused) {
+      sentenceFocused = focused;
+    },
     setStep(step) {
       wanted = null;
       const next = clampInt(step, 0, Math.max(0, get().trace.T - 1));
@@ -924,7 +933,7 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
     void loadIndex(fetchText).then(({ entries, problems }) => {
       libraryVersion++;
       const patch: Partial<VisState> = { library: { status: 'ready', entries, tasks: taskIds(entries), problems } };
-      if (!sentenceTouched) {
+      if (!sentenceTouched && !sentenceFocused) {
         const example = entries.find((e) => e.task === get().model && e.sentence !== '');
         if (example) patch.sentence = example.sentence;
       }

@@ -58,6 +58,29 @@ for (const { name, text, tokens, note } of SENTENCES) {
   });
 }
 
+test('a student who is in the sentence box when the model library arrives keeps the text they select and type', async ({ page }) => {
+  // Hold models/index.json until the student has focused the box and selected its text: its
+  // example sentence must not replace the box's text (that drops the selection, so what they
+  // type next would be appended to the example, not replace it).
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route('**/models/index.json', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('./');
+  const box = page.getByRole('textbox', { name: 'Sentence' });
+  const before = await box.inputValue();
+  await box.focus();
+  await box.selectText();
+  release();
+  await poll(async () => assert.match(await page.locator('.model-picker .badge').textContent(), /, trained, test accuracy/));
+  assert.equal(await box.inputValue(), before, 'the text under the caret is not swapped');
+  await page.keyboard.type('a cat');
+  assert.equal(await box.inputValue(), 'a cat');
+  await poll(async () => assert.equal(await page.getByRole('list', { name: 'Tokens' }).getByRole('button').count(), 2));
+});
+
 test('a pasted 10,000-word text is cut at the stated token limit with a visible note, without freezing the tab, and survives a reload', async ({ page, screenshot }) => {
   await page.goto('./');
   const words = ['the', 'movie', 'was', 'not', 'good', 'but', 'the', 'acting', 'was', 'great'];

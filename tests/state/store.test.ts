@@ -225,6 +225,25 @@ describe('the visualizer store', () => {
     expect(store.getState().params.vocabSize).toBe(model.tokenizer.vocab.length);
   });
 
+  it("shows the library's example sentence once it loads, unless the student is in the sentence box", async () => {
+    const index = JSON.stringify({ models: [{ id: 'x-lstm', file: 'x-lstm.json', task: 'sentiment', cell: 'lstm', testAccuracy: 0.9, description: 'x', sentence: 'the plot was good' }] });
+    const fetchText = async (url: string) => {
+      if (url.endsWith('index.json')) return index;
+      throw new Error(`404 ${url}`);
+    };
+    const away = createVisStore({}, { fetchText });
+    const before = away.getState().sentence;
+    expect(before).not.toBe('the plot was good');
+    await vi.waitFor(() => expect(away.getState().library.status).toBe('ready'));
+    expect(away.getState().sentence).toBe('the plot was good');
+
+    // Focused before the library arrives: the box keeps its text (and the caret and selection in it).
+    const inBox = createVisStore({}, { fetchText });
+    inBox.getState().setSentenceFocus(true);
+    await vi.waitFor(() => expect(inBox.getState().library.status).toBe('ready'));
+    expect(inBox.getState().sentence).toBe(before);
+  });
+
   it('falls back to labelled random weights when models/index.json is missing', async () => {
     const store = createVisStore({}, { fetchText: async () => Promise.reject(new Error('HTTP 404')) });
     await vi.waitFor(() => expect(store.getState().library.status).toBe('ready'));
