@@ -58,7 +58,7 @@ for (const { name, text, tokens, note } of SENTENCES) {
   });
 }
 
-test('a student who is in the sentence box when the model library arrives keeps the text they select and type', async ({ page }) => {
+test('a student who is in the sentence box when the model library arrives keeps the text they select and type', async ({ page, screenshot }) => {
   // Hold models/index.json until the student has focused the box and selected its text: its
   // example sentence must not replace the box's text (that drops the selection, so what they
   // type next would be appended to the example, not replace it).
@@ -79,6 +79,7 @@ test('a student who is in the sentence box when the model library arrives keeps 
   await page.keyboard.type('a cat');
   assert.equal(await box.inputValue(), 'a cat');
   await poll(async () => assert.equal(await page.getByRole('list', { name: 'Tokens' }).getByRole('button').count(), 2));
+  await screenshot('input-typed-while-library-loads');
 });
 
 test('a pasted 10,000-word text is cut at the stated token limit with a visible note, without freezing the tab, and survives a reload', async ({ page, screenshot }) => {
