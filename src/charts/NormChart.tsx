@@ -58,21 +58,14 @@ const MAX_MARKER_STEPS = 80;
 
 const shortToken = (token: string): string => tokenLabel(token, 10);
 
-/** An SVG marker centred on (0,0). */
+/** How a marker shape is painted: the cross is stroked, the other shapes are filled. */
+function markerStyle(shape: MarkerShape, color: string, opacity = 1) {
+  return shape === 'cross' ? { fill: 'none', stroke: color, strokeWidth: 2, opacity } : { fill: color, opacity };
+}
+
+/** An SVG marker centred on (0,0): the shape markersPath draws for a whole series. */
 export function Marker({ shape, color, size = 3.5 }: { shape: MarkerShape; color: string; size?: number }) {
-  const s = size;
-  switch (shape) {
-    case 'circle':
-      return <circle r={s} style={{ fill: color }} />;
-    case 'square':
-      return <rect x={-s} y={-s} width={2 * s} height={2 * s} style={{ fill: color }} />;
-    case 'diamond':
-      return <path d={`M0,${-s * 1.3}L${s * 1.3},0L0,${s * 1.3}L${-s * 1.3},0Z`} style={{ fill: color }} />;
-    case 'cross':
-      return (
-        <path d={`M${-s},${-s}L${s},${s}M${-s},${s}L${s},${-s}`} style={{ stroke: color, strokeWidth: 2, fill: 'none' }} />
-      );
-  }
+  return <path d={markersPath(shape, size, [[0, 0]])} style={markerStyle(shape, color)} />;
 }
 
 /** A triangle pointing down at the floor: the norm is exactly 0 (underflow). Points relative to its centre. */
@@ -338,13 +331,11 @@ const SeriesMarks = memo(function SeriesMarks(props: {
       else if (kind === 'overflow') over[fade].push([cx(t), OVERFLOW_Y]);
       else if (drawMarkers) marks[fade].push([cx(t), y(v)]);
     }
-    const markStyle = (opacity: number) =>
-      s.marker === 'cross' ? { fill: 'none', stroke: s.color, strokeWidth: 2, opacity } : { fill: s.color, opacity };
     const glyphs = (fade: 'shown' | 'passed') => {
       const opacity = fade === 'passed' ? 0.25 : 1;
       return (
         <Fragment key={fade}>
-          {marks[fade].length > 0 && <path className="marks" d={markersPath(s.marker, 3, marks[fade])} style={markStyle(opacity)} />}
+          {marks[fade].length > 0 && <path className="marks" d={markersPath(s.marker, 3, marks[fade])} style={markerStyle(s.marker, s.color, opacity)} />}
           {zero[fade].length > 0 && <path d={glyphsPath(ZERO_GLYPH, zero[fade])} style={{ ...ZERO_STYLE(s.color), opacity }} />}
           {over[fade].length > 0 && <path d={glyphsPath(OVERFLOW_GLYPH, over[fade])} style={{ ...OVERFLOW_STYLE(s.color), opacity }} />}
         </Fragment>
@@ -361,7 +352,7 @@ const SeriesMarks = memo(function SeriesMarks(props: {
   });
 });
 
-/** One path drawing `shape` (half-size `size`) centred on each point; the shapes of Marker. */
+/** One path drawing `shape` (half-size `size`) centred on each point (Marker draws one). */
 export function markersPath(shape: MarkerShape, size: number, points: readonly [number, number][]): string {
   const f = (v: number) => +v.toFixed(2);
   const s = size;
