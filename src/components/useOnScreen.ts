@@ -9,8 +9,8 @@ import { useTopInset } from './topInset';
 
 /**
  * Whether the element is in the viewport or within `margin` px of it, not counting the top strip the
- * page's sticky bar covers (topInset.ts; then there is no margin above). Where IntersectionObserver is missing (jsdom) everything
- * counts as on screen, so nothing is ever deferred there.
+ * page's sticky bar covers (topInset.ts; then there is no margin above). Where IntersectionObserver
+ * is missing (jsdom) everything counts as on screen, so nothing is ever deferred there.
  */
 export function useOnScreen<T extends Element>(margin = 100): [RefObject<T | null>, boolean] {
   const ref = useRef<T | null>(null);

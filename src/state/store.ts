@@ -765,8 +765,8 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
     }
   }
 
-  function exampleSentence(task: string): string | null {
-    const found = get().library.entries.find((e) => e.task === task && e.sentence !== '');
+  function exampleSentence(task: string, entries = get().library.entries): string | null {
+    const found = entries.find((e) => e.task === task && e.sentence !== '');
     return found ? found.sentence : null;
   }
 
@@ -934,8 +934,8 @@ export function createVisStore(initial: Partial<Settings> = {}, options: VisStor
       libraryVersion++;
       const patch: Partial<VisState> = { library: { status: 'ready', entries, tasks: taskIds(entries), problems } };
       if (!sentenceTouched && !sentenceFocused) {
-        const example = entries.find((e) => e.task === get().model && e.sentence !== '');
-        if (example) patch.sentence = example.sentence;
+        const example = exampleSentence(get().model, entries);
+        if (example !== null) patch.sentence = example;
       }
       recompute(patch);
       loadTask(get().model);

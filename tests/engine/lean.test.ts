@@ -11,6 +11,7 @@ import { PARAM_KEYS, randomModel } from './oracles';
 /** gemmAdd's blocks of 8 need D >= 8: a model wide enough to reach them and their remainder. */
 const leanModel = (cell: CellKind, seed: number, sizes = { D: 11, H: 5, V: 9, K: 3 }, scale = 0.8): ModelParams => randomModel(cell, seed, sizes, scale);
 
+/** Every array of the trace as plain numbers, for exact comparison. */
 function traceNumbers(tr: ForwardTrace): Record<string, number[] | number> {
   return {
     ids: Array.from(tr.ids),
