@@ -7,6 +7,7 @@ import { memo, useCallback, useMemo, type ReactNode } from 'react';
 import { CELL_LABEL, GradientChart, type CellGradient } from '../charts/GradientChart';
 import { JacobianChart, type CellJacobian } from '../charts/JacobianChart';
 import { classifyNorm, formatNorm } from '../charts/logScale';
+import { tokenLabel } from '../charts/tokenLabel';
 import { CELL_KINDS, type CellKind } from '../engine/types';
 import { useVis, useVisStore } from '../state/context';
 import { Panel } from './Panel';
@@ -19,8 +20,14 @@ export type GradientSummary =
   | { kind: 'ratio'; exponent: number; first: string; last: string; text: string }
   | { kind: 'zero' | 'overflow' | 'noGradient'; first: string; last: string; text: string };
 
+/**
+ * A token as the prose shows it: its visible label (tokenLabel), as on the chips and the axes. The
+ * raw text would carry what the student typed straight into the sentence: an invisible character
+ * quoted as nothing, a 2,000-letter word in full, or a right-to-left override (U+202E) that turns
+ * the rest of the sentence around.
+ */
 function quote(token: string): string {
-  return `“${token}”`;
+  return `“${tokenLabel(token, 30)}”`;
 }
 
 /**

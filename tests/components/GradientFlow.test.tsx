@@ -37,6 +37,16 @@ describe('gradientSummary', () => {
     expect(gradientSummary(['a', 'b'], [2e3, 2]).text).toBe('The gradient reaching “a” is 10^3 times the one at “b”: it grew on the way back.');
   });
 
+  it('quotes tokens by their visible labels, so an invisible or overriding character cannot garble the sentence', () => {
+    // U+202E (right-to-left override) typed as the first token: raw, it would reverse the rest of the line.
+    const s = gradientSummary(['\u202e', 'was', 'good'], [1e-3, 0.5, 1]);
+    expect(s.text).toBe('The gradient reaching “U+202E” is 10^-3 of the one at “good”.');
+    expect(s.text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    // A very long word is cut, by code points, as on the chart's axis.
+    const long = 'a'.repeat(2000);
+    expect(gradientSummary([long, 'b'], [1, 1]).text).toBe(`The gradient reaching “${'a'.repeat(29)}…” is about as large as the one at “b”.`);
+  });
+
   it('names the last token as padding when the sentence was padded', () => {
     const s = gradientSummary(['the', 'end', '.'], [1e-4, 1e-2, 1], [false, false, true]);
     expect(s.text).toBe('The gradient reaching “the” is 10^-4 of the one at the last token (padding “.”).');
