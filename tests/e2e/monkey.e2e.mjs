@@ -67,6 +67,11 @@ test(`a seeded monkey (up to ${ACTIONS} actions in 100 s, seed ${SEED}) finds no
     } finally {
       clearTimeout(watchdog);
     }
+    // With a trace, the page's memory every 250 actions: a leak shows as steady growth.
+    if (trace && done % 250 === 0) {
+      const mem = await page.evaluate(() => ({ heap: performance.memory?.usedJSHeapSize ?? 0, nodes: document.getElementsByTagName('*').length }));
+      trace(process.env.MONKEY_TRACE, `${done} memory: JS heap ${(mem.heap / 2 ** 20).toFixed(1)} MiB, ${mem.nodes} elements\n`);
+    }
   }
   async function act(roll, where) {
     const note = (what) => {
