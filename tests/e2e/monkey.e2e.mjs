@@ -3,6 +3,7 @@
 // the end the page must still show every panel and answer a step key within a frame.
 //
 //   MONKEY_SEED=123 MONKEY_ACTIONS=3000 node tests/e2e/run.mjs monkey
+//   (MONKEY_TRACE=file logs every action and the page's memory; MONKEY_CSS adds a style sheet)
 import { assert, poll, test } from './harness.mjs';
 
 const SEED = Number(process.env.MONKEY_SEED ?? (Date.now() % 2 ** 31));
@@ -47,6 +48,15 @@ test(`a seeded monkey (up to ${ACTIONS} actions in 100 s, seed ${SEED}) finds no
   page.on('download', (d) => d.cancel().catch(() => {}));
   await page.goto('./');
   await page.locator('.live-region').filter({ hasText: /^Step \d+ of/ }).waitFor();
+  // MONKEY_CSS: a style sheet added to the page, to bisect a failure by switching CSS features off
+  // (e.g. MONKEY_CSS='.norm-table{contain:none!important}').
+  if (process.env.MONKEY_CSS) {
+    await page.evaluate((css) => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    }, process.env.MONKEY_CSS);
+  }
 
   const counts = { click: 0, key: 0, edit: 0, knob: 0, hash: 0, scroll: 0, resize: 0 };
   const started = Date.now();
