@@ -3,11 +3,11 @@
  * token; with several cells (compare mode) one line per cell, told apart by colour, dash and marker.
  */
 import { useMemo } from 'react';
-import type { CellKind } from '../engine/types';
+import { CELL_LABEL, type CellKind } from '../engine/types';
 import { cssVar } from './theme';
 import { NormChart, type MarkerShape, type NormChartProps, type NormSeries } from './NormChart';
 
-export const CELL_LABEL: Record<CellKind, string> = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' };
+export { CELL_LABEL };
 
 /**
  * Okabe-Ito colours (distinguishable with every common colour-vision deficiency), each with its own

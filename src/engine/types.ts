@@ -9,6 +9,9 @@ export type CellKind = 'rnn' | 'lstm' | 'gru';
 
 export const CELL_KINDS: readonly CellKind[] = ['rnn', 'lstm', 'gru'];
 
+/** Each cell's name as the page writes it. */
+export const CELL_LABEL: Record<CellKind, string> = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' };
+
 /**
  * Gate names per cell, in the order their blocks are stacked in the weight matrices.
  * Written once here; every view, colour and layout reads it from this constant.

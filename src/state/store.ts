@@ -16,6 +16,7 @@ import { jacobianNorms } from '../engine/jacobian';
 import { tokenize } from '../engine/tokenizer';
 import {
   CELL_KINDS,
+  CELL_LABEL,
   type CellKind,
   type ForwardTrace,
   type JacobianNorms,
@@ -237,7 +238,8 @@ export interface VisStoreOptions {
   refineJacobianMs?: number;
 }
 
-export const CELL_LABEL: Record<CellKind, string> = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' };
+/** Each cell's name as the page writes it (the engine's table, re-exported for the views). */
+export { CELL_LABEL };
 
 /**
  * Lanczos budgets for the Jacobian norms. The precise one is the engine's default (32 dimensions:
