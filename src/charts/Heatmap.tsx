@@ -8,7 +8,7 @@
 import { scaleLinear } from 'd3';
 import { memo, useEffect, useId, useMemo, useRef, useState, type MouseEvent, type Ref } from 'react';
 import { SIZES, colorTable, colorFor, type ColorKind } from './theme';
-import { tokenAxis, type TokenAxisGeometry } from './tokenAxis';
+import { tokenAxis, type TokenAxisGeometry } from './tokenAxisGeometry';
 import { stepAtPointer, TokenAxis } from './TokenAxis';
 import { tokenLabel } from './tokenLabel';
 import { ValuesTable } from './ValuesTable';

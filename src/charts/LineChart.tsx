@@ -6,7 +6,7 @@
 import { line, scaleLinear } from 'd3';
 import { useId, useMemo, type MouseEvent } from 'react';
 import { SIZES } from './theme';
-import { tokenAxis } from './tokenAxis';
+import { tokenAxis } from './tokenAxisGeometry';
 import { stepAtPointer, TokenAxis } from './TokenAxis';
 
 export interface LineSeries {

@@ -9,7 +9,7 @@ import { useAfterPaint } from './useAfterPaint';
 import { line } from 'd3';
 import { classifyNorm, decadeTicks, formatDecade, formatNorm, logDomain, makeLogScale } from './logScale';
 import { cssVar } from './theme';
-import { tokenAxis } from './tokenAxis';
+import { tokenAxis } from './tokenAxisGeometry';
 import { stepAtPointer, TokenAxis } from './TokenAxis';
 import { tokenLabel } from './tokenLabel';
 import { useWidth } from './useWidth';

@@ -5,7 +5,7 @@
  */
 import { memo, type CSSProperties } from 'react';
 import { cssVar } from './theme';
-import type { TokenAxisGeometry } from './tokenAxis';
+import type { TokenAxisGeometry } from './tokenAxisGeometry';
 
 export interface TokenAxisProps {
   axis: TokenAxisGeometry;

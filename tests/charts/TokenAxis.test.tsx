@@ -4,11 +4,11 @@ import { cleanup, fireEvent, render } from '@testing-library/react';
 import { GradientChart } from '../../src/charts/GradientChart';
 import { Heatmap, type HeatmapProps } from '../../src/charts/Heatmap';
 import { LineChart } from '../../src/charts/LineChart';
-import { tokenAxis } from '../../src/charts/tokenAxis';
+import { tokenAxis } from '../../src/charts/tokenAxisGeometry';
 
 // Counts how often the charts build their axis, calling through to the real geometry.
-vi.mock('../../src/charts/tokenAxis', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/charts/tokenAxis')>();
+vi.mock('../../src/charts/tokenAxisGeometry', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/charts/tokenAxisGeometry')>();
   return { ...real, tokenAxis: vi.fn(real.tokenAxis) };
 });
 const built = vi.mocked(tokenAxis);

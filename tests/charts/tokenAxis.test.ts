@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { labelWidth, TOKEN_AXIS_STYLE, tokenAxis, type TokenAxisGeometry } from '../../src/charts/tokenAxis';
+import { labelWidth, TOKEN_AXIS_STYLE, tokenAxis, type TokenAxisGeometry } from '../../src/charts/tokenAxisGeometry';
 
 const { angle, fontSize, maxChars } = TOKEN_AXIS_STYLE;
 
