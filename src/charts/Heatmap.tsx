@@ -5,9 +5,11 @@
  * Props only: the caller owns step, unit and hover.
  */
 
-import { scaleBand, scaleLinear } from 'd3';
-import { memo, useEffect, useId, useRef, useState, type MouseEvent, type Ref } from 'react';
+import { scaleLinear } from 'd3';
+import { memo, useEffect, useId, useMemo, useRef, useState, type MouseEvent, type Ref } from 'react';
 import { SIZES, colorTable, colorFor, type ColorKind } from './theme';
+import { tokenAxis, type TokenAxisGeometry } from './tokenAxisGeometry';
+import { stepAtPointer, TokenAxis } from './TokenAxis';
 import { tokenLabel } from './tokenLabel';
 import { ValuesTable } from './ValuesTable';
 
@@ -52,8 +54,6 @@ export function valueAt(p: Pick<HeatmapProps, 'values' | 'stride' | 'offset'>, t
   return p.values[t * p.stride + p.offset + u];
 }
 
-const shortToken = (tok: string): string => tokenLabel(tok, 8);
-
 export function formatValue(v: number): string {
   // NaN here only comes from Infinity - Infinity, so it reads as overflow too (never "NaN" text).
   if (!Number.isFinite(v)) return v < 0 ? '-overflow' : 'overflow';
@@ -64,7 +64,9 @@ export function Heatmap(props: HeatmapProps) {
   const { name, values, T, H, offset, stride, kind, domain, tokens, padded, step, unit, hover, width, onHover, onSelect, shown = true, plotRef } = props;
   const plotW = Math.max(40, width - MARGIN.left - MARGIN.right);
   const plotH = SIZES.heatmapPlotHeight;
-  const cellW = plotW / T;
+  // The token axis depends on the sentence and the width only: a hover or a step keeps it.
+  const axis = useMemo(() => tokenAxis(tokens, plotW, MARGIN.left), [tokens, plotW]);
+  const cellW = axis.band;
   const rowH = plotH / H;
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [pointerInside, setPointerInside] = useState(false);
@@ -97,9 +99,8 @@ export function Heatmap(props: HeatmapProps) {
 
   const cellAt = (e: MouseEvent<SVGRectElement>): HeatCell => {
     const box = e.currentTarget.getBoundingClientRect();
-    const t = Math.floor(((e.clientX - box.left) / (box.width || plotW)) * T);
     const u = Math.floor(((e.clientY - box.top) / (box.height || plotH)) * H);
-    return { step: Math.min(T - 1, Math.max(0, t)), unit: Math.min(H - 1, Math.max(0, u)) };
+    return { step: stepAtPointer(axis, e) ?? 0, unit: Math.min(H - 1, Math.max(0, u)) };
   };
 
   // An H-long loop: cheaper than memoising it.
@@ -126,14 +127,14 @@ export function Heatmap(props: HeatmapProps) {
           <canvas ref={canvasRef} width={T} height={H} style={shown ? undefined : { visibility: 'hidden' }} />
         </div>
         <svg width={width} height={plotH + MARGIN.top + MARGIN.bottom} aria-hidden="true">
-          <HeatmapAxes T={T} H={H} tokens={tokens} padded={padded} plotW={plotW} plotH={plotH} />
+          <HeatmapAxes axis={axis} H={H} padded={padded} plotH={plotH} />
           <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
             <rect className="mark-row" x={-4} y={unit * rowH} width={plotW + 4} height={Math.max(rowH, 1.5)} />
             <path className="mark-row-tip" d={`M${-10},${(unit + 0.5) * rowH - 4}l6,4l-6,4z`} />
-            <rect className="mark-step-halo" x={step * cellW} y={0} width={cellW} height={plotH} />
-            <rect className="mark-step" x={step * cellW} y={0} width={cellW} height={plotH} />
+            <rect className="mark-step-halo" x={axis.start(step)} y={0} width={cellW} height={plotH} />
+            <rect className="mark-step" x={axis.start(step)} y={0} width={cellW} height={plotH} />
             {hover && hover.step < T && hover.unit < H ? (
-              <rect className="mark-hover" x={hover.step * cellW} y={hover.unit * rowH} width={cellW} height={Math.max(rowH, 2)} />
+              <rect className="mark-hover" x={axis.start(hover.step)} y={hover.unit * rowH} width={cellW} height={Math.max(rowH, 2)} />
             ) : null}
             <rect
               className="hit"
@@ -173,39 +174,19 @@ export function Heatmap(props: HeatmapProps) {
 }
 
 interface AxesProps {
-  T: number;
+  axis: TokenAxisGeometry;
   H: number;
-  tokens: readonly string[];
   padded?: readonly boolean[];
-  plotW: number;
   plotH: number;
 }
 
 /** Axes change only with the data or the width, so they are memoised away from hover renders. */
-const HeatmapAxes = memo(function HeatmapAxes({ T, H, tokens, padded, plotW, plotH }: AxesProps) {
-  const x = scaleBand<number>()
-    .domain(Array.from({ length: T }, (_, t) => t))
-    .range([0, plotW]);
+const HeatmapAxes = memo(function HeatmapAxes({ axis, H, padded, plotH }: AxesProps) {
   const y = scaleLinear().domain([0, H]).range([0, plotH]);
-  const every = Math.max(1, Math.ceil(SIZES.minLabelWidth / x.bandwidth()));
   const unitTicks = y.ticks(Math.min(5, H)).filter((u) => Number.isInteger(u) && u < H);
   return (
     <g className="axes">
-      <g transform={`translate(${MARGIN.left},${MARGIN.top + plotH})`}>
-        {tokens.map((tok, t) =>
-          t % every === 0 ? (
-            <text
-              key={t}
-              className={padded?.[t] ? 'tick padded' : 'tick'}
-              transform={`translate(${(x(t) ?? 0) + x.bandwidth() / 2},6) rotate(-50)`}
-              textAnchor="end"
-              dominantBaseline="middle"
-            >
-              {shortToken(tok)}
-            </text>
-          ) : null,
-        )}
-      </g>
+      <TokenAxis axis={axis} y={MARGIN.top + plotH} padded={padded} />
       <g transform={`translate(${MARGIN.left - 12},${MARGIN.top})`}>
         {unitTicks.map((u) => (
           <text key={u} className="tick" x={0} y={y(u + 0.5)} textAnchor="end" dominantBaseline="middle">

@@ -3,10 +3,11 @@
  * marked. D3 computes the scales, ticks and paths; React renders them. Props only.
  */
 
-import { line, scaleLinear, scalePoint } from 'd3';
+import { line, scaleLinear } from 'd3';
 import { useId, useMemo, type MouseEvent } from 'react';
 import { SIZES } from './theme';
-import { tokenLabel } from './tokenLabel';
+import { tokenAxis } from './tokenAxisGeometry';
+import { stepAtPointer, TokenAxis } from './TokenAxis';
 
 export interface LineSeries {
   key: string;
@@ -42,17 +43,10 @@ export function LineChart({ label, tokens, padded, series, step, width, height =
   const [y0, y1] = yDomain;
   // Scales, axes, lines and labels depend on the data and the size only: memoised, a step change
   // re-renders just the step line and the dots.
-  const { x, y } = useMemo(
-    () => ({
-      x: scalePoint<number>()
-        .domain(Array.from({ length: T }, (_, t) => t))
-        .range([0, plotW])
-        .padding(0.5),
-      y: scaleLinear().domain([y0, y1]).range([plotH, 0]),
-    }),
-    [T, plotW, plotH, y0, y1],
-  );
-  const cur = x(Math.min(Math.max(0, step), T - 1)) ?? 0;
+  const axis = useMemo(() => tokenAxis(tokens, plotW, M.left), [tokens, plotW]);
+  const y = useMemo(() => scaleLinear().domain([y0, y1]).range([plotH, 0]), [y0, y1, plotH]);
+  const x = axis.x;
+  const cur = T === 0 ? 0 : x(Math.min(Math.max(0, step), T - 1));
 
   const axes = useMemo(
     () => (
@@ -79,35 +73,16 @@ export function LineChart({ label, tokens, padded, series, step, width, height =
     // Non-finite values (an overflowing model) leave a gap instead of a NaN path.
     const path = line<number>()
       .defined((v) => Number.isFinite(v))
-      .x((_, t) => x(t) ?? 0)
+      .x((_, t) => x(t))
       .y((v) => y(v));
     return series.map((s) => (
       <path key={s.key} d={path(Array.from(s.values)) ?? ''} fill="none" stroke={s.color} strokeWidth={2} strokeDasharray={s.dash || undefined} />
     ));
   }, [series, x, y]);
 
-  const labels = useMemo(() => {
-    const every = Math.max(1, Math.ceil(SIZES.minLabelWidth / Math.max(1, x.step())));
-    return tokens.map((tok, t) =>
-      t % every === 0 ? (
-        <text
-          key={t}
-          className={padded?.[t] ? 'tick padded' : 'tick'}
-          transform={`translate(${x(t) ?? 0},8) rotate(-50)`}
-          textAnchor="end"
-          dominantBaseline="middle"
-        >
-          {tokenLabel(tok, 8)}
-        </text>
-      ) : null,
-    );
-  }, [tokens, padded, x]);
-
   const pick = (e: MouseEvent<SVGRectElement>) => {
-    if (!onSelectStep) return;
-    const box = e.currentTarget.getBoundingClientRect();
-    const t = Math.floor(((e.clientX - box.left) / (box.width || plotW)) * T);
-    onSelectStep(Math.min(T - 1, Math.max(0, t)));
+    const t = stepAtPointer(axis, e);
+    if (t != null) onSelectStep?.(t);
   };
 
   return (
@@ -117,6 +92,7 @@ export function LineChart({ label, tokens, padded, series, step, width, height =
           <rect x={-4} y={-4} width={plotW + 8} height={plotH + 8} />
         </clipPath>
       </defs>
+      <TokenAxis axis={axis} y={M.top + plotH} padded={padded} />
       <g transform={`translate(${M.left},${M.top})`}>
         {axes}
         <line className="mark-step-line" x1={cur} x2={cur} y1={0} y2={plotH} />
@@ -127,7 +103,6 @@ export function LineChart({ label, tokens, padded, series, step, width, height =
             return Number.isFinite(now) ? <circle key={s.key} cx={cur} cy={y(now)} r={4} fill={s.color} stroke="var(--gs-panel-bg)" strokeWidth={1.5} /> : null;
           })}
         </g>
-        <g transform={`translate(0,${plotH})`}>{labels}</g>
         {onSelectStep ? <rect className="hit" width={plotW} height={plotH} onClick={pick} /> : null}
       </g>
     </svg>

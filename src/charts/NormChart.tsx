@@ -6,9 +6,11 @@
  */
 import { Fragment, memo, useId, useMemo, type MouseEvent, type ReactNode } from 'react';
 import { useAfterPaint } from './useAfterPaint';
-import { line, scaleBand } from 'd3';
+import { line } from 'd3';
 import { classifyNorm, decadeTicks, formatDecade, formatNorm, logDomain, makeLogScale } from './logScale';
 import { cssVar } from './theme';
+import { tokenAxis } from './tokenAxisGeometry';
+import { stepAtPointer, TokenAxis } from './TokenAxis';
 import { tokenLabel } from './tokenLabel';
 import { useWidth } from './useWidth';
 
@@ -55,8 +57,6 @@ const MARGIN = { top: 30, right: 12, bottom: 64, left: 52 };
 // Above the plot area, where overflowed values are drawn.
 const OVERFLOW_Y = -16;
 const MAX_MARKER_STEPS = 80;
-
-const shortToken = (token: string): string => tokenLabel(token, 10);
 
 /** How a marker shape is painted: the cross is stroked, the other shapes are filled. */
 function markerStyle(shape: MarkerShape, color: string, opacity = 1) {
@@ -122,16 +122,9 @@ export function NormChart(props: NormChartProps) {
   const innerW = Math.max(40, width - MARGIN.left - MARGIN.right);
   const innerH = Math.max(40, height - MARGIN.top - MARGIN.bottom);
 
-  // The x axis depends on the sentence and the width only: a knob move keeps it (and the token labels).
-  const xAxis = useMemo(() => {
-    const x = scaleBand<number>()
-      .domain(Array.from({ length: T }, (_, t) => t))
-      .range([0, innerW]);
-    const bw = x.bandwidth();
-    // Rotated labels need ~14 px each; thin them out on long sentences.
-    return { bw, cx: (t: number) => (x(t) ?? 0) + bw / 2, labelEvery: Math.max(1, Math.ceil((T * 14) / innerW)) };
-  }, [T, innerW]);
-  const { bw, cx } = xAxis;
+  // The x axis depends on the sentence and the width only: a knob move or a step keeps it (and the token labels).
+  const axis = useMemo(() => tokenAxis(tokens, innerW, MARGIN.left), [tokens, innerW]);
+  const { band: bw, x: cx } = axis;
 
   const layout = useMemo(() => {
     const all: number[] = [];
@@ -162,12 +155,7 @@ export function NormChart(props: NormChartProps) {
     [series, T, cx, y, reached],
   );
 
-  const pointer = (e: MouseEvent<SVGRectElement>): number | null => {
-    const rect = e.currentTarget.getBoundingClientRect();
-    if (rect.width <= 0 || T === 0) return null;
-    const t = Math.floor(((e.clientX - rect.left) / rect.width) * T);
-    return Math.min(T - 1, Math.max(0, t));
-  };
+  const pointer = (e: MouseEvent<SVGRectElement>): number | null => stepAtPointer(axis, e);
 
   const readoutStep = hoverStep != null && hoverStep < T ? hoverStep : step < T ? step : null;
   const drawMarkers = T <= MAX_MARKER_STEPS;
@@ -270,7 +258,10 @@ export function NormChart(props: NormChartProps) {
             )}
           </g>
         </svg>
-        <TokenAxis tokens={tokens} padded={padded} step={step} width={width} height={height} innerH={innerH} cx={cx} every={xAxis.labelEvery} />
+        {/* The token labels in an SVG of their own over the chart's, painted apart from the lines a knob moves. */}
+        <svg className="norm-axis" width={width} height={height} aria-hidden="true">
+          <TokenAxis axis={axis} y={MARGIN.top + innerH} padded={padded} current={step} />
+        </svg>
       </div>
       {readoutStep != null && (
         <p className="norm-readout">
@@ -378,50 +369,6 @@ export function markersPath(shape: MarkerShape, size: number, points: readonly [
   }
   return out;
 }
-
-/**
- * The token labels under the x axis in an SVG of their own over the chart's: they change with the
- * sentence and the step, not with the numbers, so a knob move leaves them (and their paint) alone.
- * The current token is drawn bold over the thinned-out labels.
- */
-const TokenAxis = memo(function TokenAxis(props: {
-  tokens: string[];
-  padded?: boolean[];
-  step: number;
-  width: number;
-  height: number;
-  innerH: number;
-  cx: (t: number) => number;
-  every: number;
-}) {
-  const { tokens, padded, step, width, height, innerH, cx, every } = props;
-  const T = tokens.length;
-  return (
-    <svg className="norm-axis" width={width} height={height} aria-hidden="true">
-      <g transform={`translate(${MARGIN.left},${MARGIN.top + innerH})`}>
-        <TokenTicks tokens={tokens} padded={padded} cx={cx} every={every} />
-        {step < T && (
-          <text transform={`translate(${cx(step)},10) rotate(-40)`} textAnchor="end" dy="0.32em"
-            style={{ fontSize: 11, fill: 'currentColor', fontWeight: 700, opacity: padded?.[step] ? 0.55 : 1, stroke: cssVar('panel-bg'), strokeWidth: 3, paintOrder: 'stroke' }}>
-            {shortToken(tokens[step])}
-          </text>
-        )}
-      </g>
-    </svg>
-  );
-});
-
-/** The token labels under the x axis, thinned out on long sentences. */
-const TokenTicks = memo(function TokenTicks({ tokens, padded, cx, every }: { tokens: string[]; padded?: boolean[]; cx: (t: number) => number; every: number }) {
-  return tokens.map((tok, t) =>
-    t % every === 0 ? (
-      <text key={t} transform={`translate(${cx(t)},10) rotate(-40)`} textAnchor="end" dy="0.32em"
-        style={{ fontSize: 11, fill: 'currentColor', opacity: padded?.[t] ? 0.55 : 1 }}>
-        {shortToken(tok)}
-      </text>
-    ) : null,
-  );
-});
 
 /**
  * The table's rows. Their numbers follow the chart right after its frame (useAfterPaint): the
