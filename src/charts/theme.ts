@@ -82,8 +82,6 @@ export const SIZES = {
   heatmapMarginLeft: 34,
   /** px below a heatmap for token labels */
   heatmapMarginBottom: 44,
-  /** narrowest column before token labels are thinned out */
-  minLabelWidth: 14,
   lineChartHeight: 180,
 } as const;
 
