@@ -376,6 +376,7 @@ function checkBudgets(
   };
   const speedLine = (impl: Impl, factor: number): BudgetLine => {
     const name = `LSTM fwd+bptt at least ${factor}x faster than ${impl}`;
+    // The speed budget is stated for the LSTM (the costliest cell), so it reads the LSTM rows.
     const lstm = rows.filter((r) => r.cell === 'lstm' && r.mode === 'fwd+bptt' && r.speedup[impl] !== undefined);
     if (lstm.length === 0) return { name, limit: `>= ${factor}x`, value: '-', status: 'not measured' };
     const worst = lstm.reduce((a, b) => ((a.speedup[impl] ?? 0) <= (b.speedup[impl] ?? 0) ? a : b));
@@ -419,6 +420,7 @@ function checkBudgets(
     value: reference.length === 0 ? '-' : `max ${ref.toExponential(1)} over ${reference.length} cell/T pairs`,
     status: reference.length === 0 ? 'not measured' : ref <= 1e-9 ? 'met' : 'missed',
   });
+  // The memory budget is stated for an LSTM trace (it keeps c as well as h and four gates).
   const lstmMem = memory.find((m) => m.cell === 'lstm');
   lines.push({
     name: 'memory of an LSTM trace T=1024 H=128 (forward + backward)',

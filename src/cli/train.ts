@@ -13,6 +13,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CELLS } from '../engine/cells/index';
 import { initParams } from '../engine/init';
 import { modelToFile, parseModelText } from '../engine/modelFile';
 import { createRng } from '../engine/random';
@@ -57,6 +58,7 @@ const CELL_NAMES: Record<CellKind, string> = { rnn: 'plain RNN', lstm: 'LSTM', g
 function describeModel(task: TaskId, cell: CellKind): string {
   const name = CELL_NAMES[cell];
   switch (task) {
+    // The plain RNN gets its own sentences: it has no gates to watch and its gradient vanishes.
     case 'sentiment':
       return cell === 'rnn'
         ? 'Plain RNN sentiment: no gates to open or close; compare how it copes with "not" and "but".'
@@ -283,7 +285,7 @@ export function trainOne(cfg: RunConfig, log: (s: string) => void = console.log)
     vocabSize: task.tokenizer.vocab.length,
     numClasses: task.labels.length,
     seed: seed + 101,
-    forgetBias: cell === 'lstm' ? recipe.forgetBias : 0,
+    forgetBias: CELLS[cell].forgetGateBlock !== null ? recipe.forgetBias : 0,
   };
   const params = initParams(initOptions);
   const initial = initParams(initOptions);

@@ -6,43 +6,17 @@
  */
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useAfterPaint } from '../charts/useAfterPaint';
-import { formatValue } from '../charts/CellDiagram';
-import { BLOCKS, GATE_NAMES, type ForwardTrace, type ModelParams } from '../engine/types';
+import { CELL_VIEWS, type Equation } from '../charts/cellViews/index';
+import { num } from '../charts/cellViews/shared';
+import { GATE_NAMES, type ForwardTrace, type ModelParams } from '../engine/types';
 import { useVis } from '../state/context';
 import { Panel } from './Panel';
 import './panels.css';
 
-export interface Equation {
-  id: string;
-  /** the general form */
-  tex: string;
-  plain: string;
-  /** the form with the selected unit's numbers */
-  liveTex: string;
-  livePlain: string;
-}
+export type { Equation };
 
 /** The diagram's number format (two decimals, small values kept); non-finite as a word, never NaN. */
-export const num = formatValue;
-
-/** A number as a factor or addend: negative values in parentheses, so "0.12 · (-0.77)". */
-function paren(v: number): string {
-  const s = num(v);
-  return s.startsWith('-') ? `(${s})` : s;
-}
-
-// toExponential's "1.0e-7" becomes 1.0 \times 10^{-7} in TeX.
-function texNum(v: number): string {
-  if (!Number.isFinite(v)) return `\\text{${num(v)}}`;
-  const s = num(v);
-  const m = /^(-?[\d.]+)e([+-]?\d+)$/.exec(s);
-  return m ? `${m[1]} \\times 10^{${Number(m[2])}}` : s;
-}
-
-function texParen(v: number): string {
-  const s = texNum(v);
-  return s.startsWith('-') ? `(${s})` : s;
-}
+export { num };
 
 /**
  * The pre-activation of block b for unit j at step t, split into the input side
@@ -58,86 +32,20 @@ export function preActivation(params: ModelParams, trace: ForwardTrace, t: numbe
   return { input, recurrent };
 }
 
-const SIGMA = '\\sigma';
-const sub = (gate: string) => `W_{i${gate}}\\,x_t + b_{i${gate}} + W_{h${gate}}\\,h_{t-1} + b_{h${gate}}`;
-const subPlain = (gate: string) => `W_i${gate} x_t + b_i${gate} + W_h${gate} h_(t−1) + b_h${gate}`;
-
-/** The equations of the cell at step t with unit j's numbers; t and j must be in range. */
+/** The equations of the cell at step t with unit j's numbers (its view entry's); t and j must be in range. */
 export function cellEquations(params: ModelParams, trace: ForwardTrace, t: number, j: number): Equation[] {
   const H = trace.H;
-  const G = BLOCKS[trace.cell];
-  const gate = (b: number) => trace.gates[t * G * H + b * H + j];
-  const hPrev = t > 0 ? trace.h[(t - 1) * H + j] : 0;
-  const h = trace.h[t * H + j];
-  const u = `[${j}]`;
-  const eqs: Equation[] = [];
-
-  // A gate written as act(input + recurrent) = act(sum) = value.
-  const gateEq = (name: string, b: number, act: 'sigma' | 'tanh') => {
-    const { input, recurrent } = preActivation(params, trace, t, b, j);
-    const fn = act === 'sigma' ? SIGMA : '\\tanh';
-    const fnPlain = act === 'sigma' ? 'σ' : 'tanh';
-    eqs.push({
-      id: name,
-      tex: `${name}_t = ${fn}(${sub(name)})`,
-      plain: `${name}_t = ${fnPlain}(${subPlain(name)})`,
-      liveTex: `${name}_t${u} = ${fn}(${texNum(input)} + ${texParen(recurrent)}) = ${fn}(${texNum(input + recurrent)}) = ${texNum(gate(b))}`,
-      livePlain: `${name}_t${u} = ${fnPlain}(${num(input)} + ${paren(recurrent)}) = ${fnPlain}(${num(input + recurrent)}) = ${num(gate(b))}`,
-    });
-  };
-
-  if (trace.cell === 'lstm') {
-    const [I, F, Gc, O] = [0, 1, 2, 3];
-    GATE_NAMES.lstm.forEach((name, b) => gateEq(name, b, name === 'g' ? 'tanh' : 'sigma'));
-    const c = trace.c as Float64Array;
-    const cPrev = t > 0 ? c[(t - 1) * H + j] : 0;
-    const ct = c[t * H + j];
-    eqs.push({
-      id: 'c',
-      tex: 'c_t = f_t \\odot c_{t-1} + i_t \\odot g_t',
-      plain: 'c_t = f_t ⊙ c_(t−1) + i_t ⊙ g_t',
-      liveTex: `c_t${u} = ${texNum(gate(F))} \\cdot ${texParen(cPrev)} + ${texNum(gate(I))} \\cdot ${texParen(gate(Gc))} = ${texNum(ct)}`,
-      livePlain: `c_t${u} = ${num(gate(F))} · ${paren(cPrev)} + ${num(gate(I))} · ${paren(gate(Gc))} = ${num(ct)}`,
-    });
-    eqs.push({
-      id: 'h',
-      tex: 'h_t = o_t \\odot \\tanh(c_t)',
-      plain: 'h_t = o_t ⊙ tanh(c_t)',
-      liveTex: `h_t${u} = ${texNum(gate(O))} \\cdot \\tanh(${texNum(ct)}) = ${texNum(h)}`,
-      livePlain: `h_t${u} = ${num(gate(O))} · tanh(${num(ct)}) = ${num(h)}`,
-    });
-  } else if (trace.cell === 'gru') {
-    gateEq('r', 0, 'sigma');
-    gateEq('z', 1, 'sigma');
-    const { input, recurrent } = preActivation(params, trace, t, 2, j);
-    const r = gate(0);
-    const z = gate(1);
-    const n = gate(2);
-    eqs.push({
-      id: 'n',
-      tex: 'n_t = \\tanh(W_{in}\\,x_t + b_{in} + r_t \\odot (W_{hn}\\,h_{t-1} + b_{hn}))',
-      plain: 'n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_(t−1) + b_hn))',
-      liveTex: `n_t${u} = \\tanh(${texNum(input)} + ${texNum(r)} \\cdot ${texParen(recurrent)}) = \\tanh(${texNum(input + r * recurrent)}) = ${texNum(n)}`,
-      livePlain: `n_t${u} = tanh(${num(input)} + ${num(r)} · ${paren(recurrent)}) = tanh(${num(input + r * recurrent)}) = ${num(n)}`,
-    });
-    eqs.push({
-      id: 'h',
-      tex: 'h_t = (1 - z_t) \\odot n_t + z_t \\odot h_{t-1}',
-      plain: 'h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_(t−1)',
-      liveTex: `h_t${u} = (1 - ${texNum(z)}) \\cdot ${texParen(n)} + ${texNum(z)} \\cdot ${texParen(hPrev)} = ${texNum(h)}`,
-      livePlain: `h_t${u} = (1 − ${num(z)}) · ${paren(n)} + ${num(z)} · ${paren(hPrev)} = ${num(h)}`,
-    });
-  } else {
-    const { input, recurrent } = preActivation(params, trace, t, 0, j);
-    eqs.push({
-      id: 'h',
-      tex: 'h_t = \\tanh(W_{ih}\\,x_t + b_{ih} + W_{hh}\\,h_{t-1} + b_{hh})',
-      plain: 'h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh)',
-      liveTex: `h_t${u} = \\tanh(${texNum(input)} + ${texParen(recurrent)}) = \\tanh(${texNum(input + recurrent)}) = ${texNum(h)}`,
-      livePlain: `h_t${u} = tanh(${num(input)} + ${paren(recurrent)}) = tanh(${num(input + recurrent)}) = ${num(h)}`,
-    });
-  }
-  return eqs;
+  const GH = GATE_NAMES[trace.cell].length * H;
+  const c = trace.c;
+  return CELL_VIEWS[trace.cell].equations({
+    u: `[${j}]`,
+    gate: (b) => trace.gates[t * GH + b * H + j],
+    pre: (b) => preActivation(params, trace, t, b, j),
+    hPrev: t > 0 ? trace.h[(t - 1) * H + j] : 0,
+    h: trace.h[t * H + j],
+    cPrev: c && t > 0 ? c[(t - 1) * H + j] : 0,
+    c: c ? c[t * H + j] : 0,
+  });
 }
 
 type Katex = (typeof import('katex'))['default'];
@@ -236,7 +144,7 @@ const EquationsBody = memo(function EquationsBody({ params, trace, step, unit }:
   const t = Math.max(0, Math.min(step, trace.T - 1));
   const j = Math.max(0, Math.min(unit, trace.H - 1));
   const eqs = useMemo(() => cellEquations(params, trace, t, j), [params, trace, t, j]);
-  const name = trace.cell === 'rnn' ? 'RNN' : trace.cell.toUpperCase();
+  const name = CELL_VIEWS[trace.cell].label;
 
   return (
     <Panel title="Equations" notice={NOTICE} className="equations">

@@ -3,6 +3,8 @@
  * gate, pad the sentence. Every move recomputes the whole view (store action setKnob).
  */
 import { useId } from 'react';
+import { CELLS } from '../engine/cells/index';
+import { CELL_KINDS, CELL_LABEL, type CellKind } from '../engine/types';
 import { useVis, useVisStore } from '../state/context';
 import { LIMITS } from '../state/store';
 import { Panel } from './Panel';
@@ -22,6 +24,13 @@ export function nearestScaleIndex(v: number): number {
 
 const BIAS = { min: -5, max: 5, step: 0.5 };
 
+const hasForgetGate = (cell: CellKind) => CELLS[cell].forgetGateBlock !== null;
+
+/** The cells with a forget gate, by name ("LSTM"), for the disabled knob's note. */
+const FORGET_GATE_KINDS = CELL_KINDS.filter(hasForgetGate);
+const FORGET_GATE_CELLS = FORGET_GATE_KINDS.map((c) => CELL_LABEL[c]).join(' and ');
+const FORGET_GATE_VERB = FORGET_GATE_KINDS.length > 1 ? 'have' : 'has';
+
 const NOTICE =
   'Push the recurrent weight scale below 1 or pad the sentence and watch the RNN\u2019s gradient at the first tokens collapse; raise the LSTM\u2019s forget-gate bias and its cell line keeps the gradient alive.';
 
@@ -36,8 +45,8 @@ export function Knobs() {
   const { setKnob } = store.getState();
   const ids = { scale: useId(), bias: useId(), pad: useId(), biasNote: useId() };
   const scaleIndex = nearestScaleIndex(recurrentScale > 0 ? recurrentScale : SCALE_STEPS[0]);
-  // In compare mode the LSTM is on screen whatever the selected cell, so the knob stays useful.
-  const biasEnabled = cell === 'lstm' || compare;
+  // In compare mode every cell, the LSTM too, is on screen whatever the selected cell, so the knob stays useful.
+  const biasEnabled = hasForgetGate(cell) || compare;
   const padMax = LIMITS.padTo.max;
   const scaleText = `${recurrentScale.toFixed(2)}×`;
   const biasText = forgetBias > 0 ? `+${forgetBias.toFixed(1)}` : forgetBias.toFixed(1);
@@ -62,7 +71,7 @@ export function Knobs() {
         <p className="knob-help" id={ids.biasNote}>
           {biasEnabled
             ? 'Added to the LSTM forget gate\u2019s bias. Positive values push f toward 1: the cell keeps its memory, and its gradient, for longer.'
-            : 'Only the LSTM has a forget gate: switch the cell to LSTM (or compare all three) to use this knob.'}
+            : `Only the ${FORGET_GATE_CELLS} ${FORGET_GATE_VERB} a forget gate: switch the cell to ${FORGET_GATE_CELLS} (or compare all three) to use this knob.`}
         </p>
       </div>
       <div className="knob">

@@ -3,11 +3,13 @@
  * state. Gives total derivatives dL/dh_t, dL/dc_t, dL/dx_t for every step and, unless the caller
  * declines them (the visualizer draws none), the gradient of every parameter. Only
  * dL/dh_{t-1} = W_hh^T da_t stays in the time loop; the loop stores the pre-activation gradients
- * da_t and matrix products after it form dL/dx_t and sum_t da_t z_t^T.
+ * da_t and matrix products after it form dL/dx_t and sum_t da_t z_t^T. The cell's own step backward
+ * is its descriptor's (cells/); the tests check it against central finite differences of
+ * reference.ts's forward.
  */
-import { CELLS, type BackState } from './cells';
+import { CELLS, type BackState } from './cells/index';
 import { copyToDense, gemmAdd, gemvTAdd, norm2, scratch, scratchDense } from './linalg';
-import { BLOCKS, type BackwardResult, type ForwardTrace, type ModelParams, type ParamGrads, type StateGrads } from './types';
+import type { BackwardResult, ForwardTrace, ModelParams, ParamGrads, StateGrads } from './types';
 import { copyMatrixIn, gemvKernel, paddedWidth } from './wasm/kernels';
 
 /** Zero gradients with the shapes of params. */
@@ -53,16 +55,16 @@ export function backward(params: ModelParams, trace: ForwardTrace, target: numbe
   if (!Number.isInteger(target) || target < 0 || target >= K) {
     throw new RangeError(`target: expected a class index in [0, ${K}), found ${target}`);
   }
-  const G = BLOCKS[cell];
-  const GH = G * H;
+  const desc = CELLS[cell];
+  const GH = desc.blocks * H;
   const grads = options.paramGrads === false ? null : zeroGrads(params);
 
   const dh = new Float64Array(T * H);
-  const dc = cell === 'lstm' ? new Float64Array(T * H) : null;
+  const dc = desc.keeps.c ? new Float64Array(T * H) : null;
   // Work buffers (not returned): every row t of dax/dah and all of dhDirect are written by the
   // cell before they are read; dcCarry starts at zero.
   const dax = scratch('backward.dax', T * GH);
-  const dah = cell === 'gru' ? scratch('backward.dah', T * GH) : dax;
+  const dah = desc.splitRecurrentGrad ? scratch('backward.dah', T * GH) : dax;
   const dcCarry = scratch('backward.dcCarry', H).fill(0, 0, H);
   const back: BackState = { H, dh, dc, dax, dah, dcCarry, dhDirect: scratch('backward.dhDirect', H) };
   const zeros = new Float64Array(H);
@@ -102,7 +104,7 @@ export function backward(params: ModelParams, trace: ForwardTrace, target: numbe
     copyToDense(params.weightHh, GH * H, weightHh);
   }
   const dhPrev = scratchDense('backward.dhPrev', H);
-  const stepBackward = CELLS[cell].stepBackward;
+  const stepBackward = desc.stepBackward;
   for (let t = T - 1; t >= 0; t--) {
     stepBackward(trace, back, t, zeros);
     if (t > 0 && wasm) {

@@ -1,10 +1,16 @@
 /**
  * The forward pass: embedding lookup, the recurrent cell over every token, and the classifier head
  * applied after every prefix (the prediction track) and at the last step (the output).
+ *
+ * It computes the same maths as referenceForward in reference.ts (one loop, one paragraph per
+ * gate, plain arrays), which the tests hold it to; what is added here is speed: the input
+ * projections of all steps in one product (and cached by token), W_hh h_{t-1} in the wasm kernel,
+ * reuse of an earlier pass's unchanged prefix, and buffers allocated once. The cell's own step is
+ * its descriptor's (cells/).
  */
-import { CELLS, type StepState } from './cells';
+import { CELLS, type StepState } from './cells/index';
 import { gemmAdd, gemvAdd, gemvTAdd, scratch, scratchDense, transposeToDense } from './linalg';
-import { BLOCKS, type ForwardTrace, type ModelParams } from './types';
+import type { ForwardTrace, ModelParams } from './types';
 import { copyMatrixIn, gemvKernel, paddedWidth } from './wasm/kernels';
 
 /** Writes softmax(logits[o .. o+K)) into probs[o .. o+K), stable for large logits. */
@@ -167,8 +173,10 @@ export function forward(params: ModelParams, ids: ArrayLike<number>, options: Fo
   const { cell, inputSize: D, hiddenSize: H, numClasses: K } = params;
   checkIds(ids, params.vocabSize);
   const T = ids.length;
-  const G = BLOCKS[cell];
-  const GH = G * H;
+  const desc = CELLS[cell];
+  const GH = desc.blocks * H;
+  // The trace keeps the gates the cell names (none for rnn, whose one block is h's pre-activation).
+  const gateWidth = desc.gates.length * H;
   const { weightIh, weightHh, biasIh, biasHh, embedding, headWeight, headBias } = params;
 
   // Every buffer is allocated once here; the time loop below allocates nothing. Work buffers that
@@ -178,9 +186,9 @@ export function forward(params: ModelParams, ids: ArrayLike<number>, options: Fo
   const ax = scratch('forward.ax', T * GH);
   const ah = scratchDense('forward.ah', GH);
   const h = new Float64Array(T * H);
-  const c = cell === 'lstm' ? new Float64Array(T * H) : null;
-  const gates = new Float64Array(cell === 'rnn' ? 0 : T * GH);
-  const hn = cell === 'gru' ? new Float64Array(T * H) : null;
+  const c = desc.keeps.c ? new Float64Array(T * H) : null;
+  const gates = new Float64Array(T * gateWidth);
+  const hn = desc.keeps.hn ? new Float64Array(T * H) : null;
   const zeros = new Float64Array(H);
   const logitsPerStep = new Float64Array(T * K);
   const probsPerStep = new Float64Array(T * K);
@@ -196,7 +204,7 @@ export function forward(params: ModelParams, ids: ArrayLike<number>, options: Fo
     const pr = options.prior!.trace;
     h.set(pr.h.subarray(0, s * H));
     if (c && pr.c) c.set(pr.c.subarray(0, s * H));
-    gates.set(pr.gates.subarray(0, cell === 'rnn' ? 0 : s * GH));
+    gates.set(pr.gates.subarray(0, s * gateWidth));
     if (hn && pr.hn) hn.set(pr.hn.subarray(0, s * H));
     logitsPerStep.set(pr.logitsPerStep.subarray(0, s * K));
     probsPerStep.set(pr.probsPerStep.subarray(0, s * K));
@@ -231,7 +239,7 @@ export function forward(params: ModelParams, ids: ArrayLike<number>, options: Fo
   }
 
   const state: StepState = { H, ax, ah, h, c, gates, hn, zeros };
-  const step = CELLS[cell].step;
+  const step = desc.step;
   for (let t = s; t < T; t++) {
     if (wasm) {
       const mem = wasm.mem;

@@ -1,9 +1,11 @@
 /**
  * Seeded initialisation. Input weights: Xavier uniform per gate block. Recurrent weights: orthogonal
- * (or Xavier) per gate block, times a recurrent scale. LSTM forget-gate bias set explicitly.
+ * (or Xavier) per gate block, times a recurrent scale. The forget-gate bias (for a cell whose
+ * descriptor names a forget-gate block) set explicitly.
  */
+import { CELLS } from './cells/index';
 import { createRng, type Rng } from './random';
-import { BLOCKS, type CellKind, type ModelParams } from './types';
+import type { CellKind, ModelParams } from './types';
 
 export interface InitOptions {
   cell: CellKind;
@@ -14,7 +16,7 @@ export interface InitOptions {
   seed: number;
   /** multiplies every recurrent weight (default 1) */
   recurrentScale?: number;
-  /** lstm forget-gate bias (default 0); ignored by other cells */
+  /** forget-gate bias (default 0); ignored by cells without a forget gate (all but lstm) */
   forgetBias?: number;
   /** recurrent weight initialisation (default 'orthogonal') */
   recurrentInit?: 'orthogonal' | 'xavier';
@@ -54,7 +56,7 @@ export function initParams(opts: InitOptions): ModelParams {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name}: expected a positive integer, found ${v}`);
   }
   const rng = createRng(opts.seed);
-  const G = BLOCKS[cell];
+  const G = CELLS[cell].blocks;
   const scale = opts.recurrentScale ?? 1;
   const weightIh = new Float64Array(G * H * D);
   const weightHh = new Float64Array(G * H * H);
@@ -66,7 +68,8 @@ export function initParams(opts: InitOptions): ModelParams {
   for (let k = 0; k < weightHh.length; k++) weightHh[k] *= scale;
   const biasIh = new Float64Array(G * H);
   const biasHh = new Float64Array(G * H);
-  if (cell === 'lstm') biasIh.fill(opts.forgetBias ?? 0, H, 2 * H);
+  const forget = CELLS[cell].forgetGateBlock;
+  if (forget !== null) biasIh.fill(opts.forgetBias ?? 0, forget * H, (forget + 1) * H);
   const embedding = new Float64Array(V * D);
   for (let k = 0; k < embedding.length; k++) embedding[k] = rng.normal();
   const headWeight = new Float64Array(K * H);
@@ -78,7 +81,7 @@ export function initParams(opts: InitOptions): ModelParams {
 export interface Knobs {
   /** multiplies every recurrent weight */
   recurrentScale: number;
-  /** added to the lstm forget-gate bias (no effect on other cells) */
+  /** added to the forget-gate bias (no effect on cells without a forget gate, all but lstm) */
   forgetBias: number;
 }
 
@@ -93,9 +96,10 @@ export function withKnobs(params: ModelParams, knobs: Knobs): ModelParams {
   const weightHh = new Float64Array(src.length);
   for (let k = 0; k < src.length; k++) weightHh[k] = src[k] * knobs.recurrentScale;
   const biasHh = params.biasHh.slice();
-  if (params.cell === 'lstm' && knobs.forgetBias !== 0) {
+  const forget = CELLS[params.cell].forgetGateBlock;
+  if (forget !== null && knobs.forgetBias !== 0) {
     const H = params.hiddenSize;
-    for (let j = H; j < 2 * H; j++) biasHh[j] += knobs.forgetBias;
+    for (let j = forget * H; j < (forget + 1) * H; j++) biasHh[j] += knobs.forgetBias;
   }
   return { ...params, weightHh, biasHh };
 }

@@ -2,6 +2,9 @@
  * One-step Jacobian norms, the "why" of vanishing gradients: dL/dh_{t-1} = J_t^T dL/dh_t, so the
  * gradient reaching step t is bounded by the product of ||J|| over the steps in between.
  *
+ * Each cell's descriptor (cells/) gives J_t as row scales of the W_hh blocks plus a diagonal
+ * (jacobianScales) and, for a cell with a cell path, its norm (cellPathNorm).
+ *
  * Norm: the spectral norm (largest singular value), by Lanczos iteration on J^T J (see spectralNorm).
  * For lstm, J_h = partial dh_t/dh_{t-1} with c_{t-1} held fixed, and J_c = partial dc_t/dc_{t-1}
  * with h_{t-1} held fixed = diag(f_t), whose spectral norm is max_j |f_t[j]|.
@@ -11,9 +14,9 @@
  * tolerances (SINGLE_TOL); Lanczos starts from J's largest row, so it needs few steps. Without
  * WebAssembly the TypeScript loops below run the same Lanczos steps in double precision.
  */
+import { CELLS } from './cells/index';
 import { norm2 } from './linalg';
-import { tanhDerFromOutput, sigmoidDerFromOutput } from './activations';
-import { BLOCKS, type ForwardTrace, type JacobianNorms, type ModelParams } from './types';
+import type { ForwardTrace, JacobianNorms, ModelParams } from './types';
 import { gemvKernel, recurrentRegion, type GemvKernel, type SingleKernels } from './wasm/kernels';
 
 export interface JacobianOptions {
@@ -27,69 +30,20 @@ export interface JacobianOptions {
 }
 
 /**
- * Row scales of step t: J = sum_b diag(s[b*H .. b*H+H)) W_b + diag(d), with W_b the b-th H x H
- * block of W_hh. Writes G*H scales into s at so and H diagonal terms into d at dOff (gru only;
- * the other cells have none). Returns false when the cell adds no diagonal.
- */
-function stepScales(trace: ForwardTrace, t: number, s: Float64Array, so: number, d: Float64Array, dOff: number): boolean {
-  const { cell, H } = trace;
-  const ho = t * H;
-  if (cell === 'rnn') {
-    for (let j = 0; j < H; j++) s[so + j] = tanhDerFromOutput(trace.h[ho + j]);
-    return false;
-  }
-  const g = trace.gates;
-  if (cell === 'lstm') {
-    const go = t * 4 * H;
-    const c = trace.c as Float64Array;
-    for (let j = 0; j < H; j++) {
-      const i = g[go + j];
-      const f = g[go + H + j];
-      const cand = g[go + 2 * H + j];
-      const o = g[go + 3 * H + j];
-      // h = o tanh(c) gives tanh(c) back (within 2 ulp) without a tanh call, unless o underflowed.
-      const tc = o > 1e-300 ? trace.h[ho + j] / o : Math.tanh(c[ho + j]);
-      const cPrev = t > 0 ? c[ho - H + j] : 0;
-      const dhdc = o * tanhDerFromOutput(tc);
-      // How each gate's pre-activation j moves h_t[j].
-      s[so + j] = dhdc * cand * sigmoidDerFromOutput(i);
-      s[so + H + j] = dhdc * cPrev * sigmoidDerFromOutput(f);
-      s[so + 2 * H + j] = dhdc * i * tanhDerFromOutput(cand);
-      s[so + 3 * H + j] = tc * sigmoidDerFromOutput(o);
-    }
-    return false;
-  }
-  const go = t * 3 * H;
-  const hn = trace.hn as Float64Array;
-  for (let j = 0; j < H; j++) {
-    const r = g[go + j];
-    const z = g[go + H + j];
-    const n = g[go + 2 * H + j];
-    const hPrev = t > 0 ? trace.h[ho - H + j] : 0;
-    const dn = (1 - z) * tanhDerFromOutput(n);
-    s[so + j] = dn * hn[ho + j] * sigmoidDerFromOutput(r);
-    s[so + H + j] = (hPrev - n) * sigmoidDerFromOutput(z);
-    s[so + 2 * H + j] = dn * r;
-    // h_t = (1 - z) n + z h_{t-1}: the direct path adds z on the diagonal.
-    d[dOff + j] = z;
-  }
-  return true;
-}
-
-/**
  * Writes the H x H Jacobian partial dh_t/dh_{t-1} of step t into J (row-major).
  * Row j is a combination of rows j of the W_hh blocks, scaled by derivatives of step t.
  */
 export function stepJacobian(params: ModelParams, trace: ForwardTrace, t: number, J: Float64Array): void {
   const H = trace.H;
-  formJacobian(params, trace, t, J, new Float64Array(BLOCKS[trace.cell] * H), new Float64Array(H));
+  formJacobian(params, trace, t, J, new Float64Array(CELLS[trace.cell].blocks * H), new Float64Array(H));
 }
 
 /** stepJacobian with scratch for the G*H row scales s and the H diagonal terms d. */
 function formJacobian(params: ModelParams, trace: ForwardTrace, t: number, J: Float64Array, s: Float64Array, d: Float64Array): void {
   const H = trace.H;
-  const diag = stepScales(trace, t, s, 0, d, 0);
-  combineRows(params.weightHh, BLOCKS[trace.cell], H, s, J);
+  const cell = CELLS[trace.cell];
+  const diag = cell.jacobianScales(trace, t, s, 0, d, 0);
+  combineRows(params.weightHh, cell.blocks, H, s, J);
   if (diag) for (let j = 0; j < H; j++) J[j * H + j] += d[j];
 }
 
@@ -105,12 +59,19 @@ function combineRows(W: Float64Array, G: number, H: number, s: Float64Array, J: 
       const s1 = s[H + j];
       const s2 = s[2 * H + j];
       for (let k = 0; k < H; k++) J[jo + k] = s0 * W[jo + k] + s1 * W[HH + jo + k] + s2 * W[2 * HH + jo + k];
-    } else {
+    } else if (G === 4) {
       const s1 = s[H + j];
       const s2 = s[2 * H + j];
       const s3 = s[3 * H + j];
       for (let k = 0; k < H; k++) {
         J[jo + k] = s0 * W[jo + k] + s1 * W[HH + jo + k] + s2 * W[2 * HH + jo + k] + s3 * W[3 * HH + jo + k];
+      }
+    } else {
+      // Any other block count (the unrolled cases above are the shipped cells' G).
+      for (let k = 0; k < H; k++) {
+        let acc = 0;
+        for (let b = 0; b < G; b++) acc += s[b * H + j] * W[b * HH + jo + k];
+        J[jo + k] = acc;
       }
     }
   }
@@ -121,13 +82,14 @@ function combineRows(W: Float64Array, G: number, H: number, s: Float64Array, J: 
  * @returns h: T norms of dh_t/dh_{t-1}; c: T norms of dc_t/dc_{t-1} (lstm only)
  */
 export function jacobianNorms(params: ModelParams, trace: ForwardTrace, opts: JacobianOptions = {}): JacobianNorms {
-  const { T, H, cell } = trace;
+  const { T, H } = trace;
+  const cell = CELLS[trace.cell];
   const tol = opts.tol ?? 1e-12;
   const maxIter = Math.max(1, Math.min(H, opts.maxIter ?? 32));
   const hNorms = new Float64Array(T);
   if (!wasmNorms(params, trace, tol, maxIter, hNorms)) {
     const J = new Float64Array(H * H);
-    const s = new Float64Array(BLOCKS[cell] * H);
+    const s = new Float64Array(cell.blocks * H);
     const d = new Float64Array(H);
     const work = createLanczosWork(H, maxIter);
     for (let t = 0; t < T; t++) {
@@ -136,13 +98,10 @@ export function jacobianNorms(params: ModelParams, trace: ForwardTrace, opts: Ja
     }
   }
   let cNorms: Float64Array | null = null;
-  if (cell === 'lstm') {
+  const cellPathNorm = cell.cellPathNorm;
+  if (cellPathNorm) {
     cNorms = new Float64Array(T);
-    for (let t = 0; t < T; t++) {
-      let m = 0;
-      for (let j = 0; j < H; j++) m = Math.max(m, Math.abs(trace.gates[t * 4 * H + H + j]));
-      cNorms[t] = m;
-    }
+    for (let t = 0; t < T; t++) cNorms[t] = cellPathNorm(trace, t);
   }
   return { h: hNorms, c: cNorms };
 }
@@ -167,8 +126,9 @@ const GENERIC_MIX = 0.1;
 function wasmNorms(params: ModelParams, trace: ForwardTrace, tol: number, k: number, out: Float64Array): boolean {
   const kernel = gemvKernel();
   if (kernel === null) return false;
-  const { T, H, cell } = trace;
-  const G = BLOCKS[cell];
+  const { T, H } = trace;
+  const cell = CELLS[trace.cell];
+  const G = cell.blocks;
   const single = tol >= SINGLE_TOL ? kernel.single : null;
   const ld = (H + 7) & ~7;
   // Doubles per matrix row: half as many when the matrices hold floats.
@@ -201,7 +161,7 @@ function wasmNorms(params: ModelParams, trace: ForwardTrace, tol: number, k: num
   const alpha = new Float64Array(k);
   const beta = new Float64Array(k);
   for (let t = 0; t < T; t++) {
-    const diag = stepScales(trace, t, mem, so, mem, dOff);
+    const diag = cell.jacobianScales(trace, t, mem, so, mem, dOff);
     const d = diag ? dOff : -1;
     // Floats get J / 2^e with 2^e about its largest scale (exact, and undone below): a vanishing
     // J of 1e-20 would otherwise underflow in J^T J q.

@@ -15,7 +15,7 @@
  * Keras' recurrent activation is assumed to be the sigmoid (the tf.keras 2+ default).
  */
 
-import { BLOCKS, CELL_KINDS } from './types';
+import { CELLS, CELL_KINDS } from './cells/index';
 import type { CellKind, Model, ModelParams, ParamGrads, TokenizerKind, TokenizerSpec } from './types';
 
 export const MODEL_FORMAT = 'gatescope/model@1';
@@ -180,16 +180,15 @@ function rejectUnknownKeys(obj: JsonObject, field: string, allowed: readonly str
   }
 }
 
-// Keras stacks GRU blocks as z, r, h; ours are r, z, n. KERAS_BLOCK[cell][b] = the Keras block
-// holding our block b (the GRU map swaps the first two blocks, so it is its own inverse).
-const KERAS_BLOCK: Record<CellKind, readonly number[]> = { rnn: [0], lstm: [0, 1, 2, 3], gru: [1, 0, 2] };
+// Keras stacks GRU blocks as z, r, h; ours are r, z, n. CELLS[cell].keras.blocks[b] = the Keras
+// block holding our block b (the GRU map swaps the first two blocks, so it is its own inverse).
 
 /** Keras (rows x G*H, gates in Keras order) -> PyTorch (G*H x rows, gates in our order). */
 function fromKerasMatrix(m: Float64Array, rows: number, cell: CellKind, H: number): Float64Array {
-  const G = BLOCKS[cell];
+  const G = CELLS[cell].blocks;
   const out = new Float64Array(G * H * rows);
   for (let b = 0; b < G; b++) {
-    const kb = KERAS_BLOCK[cell][b];
+    const kb = CELLS[cell].keras.blocks[b];
     for (let j = 0; j < H; j++) {
       for (let r = 0; r < rows; r++) out[(b * H + j) * rows + r] = m[r * G * H + kb * H + j];
     }
@@ -199,10 +198,10 @@ function fromKerasMatrix(m: Float64Array, rows: number, cell: CellKind, H: numbe
 
 /** PyTorch (G*H x rows, our gate order) -> Keras rows x G*H as nested arrays. */
 function toKerasMatrix(m: Float64Array, rows: number, cell: CellKind, H: number): number[][] {
-  const G = BLOCKS[cell];
+  const G = CELLS[cell].blocks;
   const out: number[][] = Array.from({ length: rows }, () => new Array<number>(G * H));
   for (let b = 0; b < G; b++) {
-    const kb = KERAS_BLOCK[cell][b];
+    const kb = CELLS[cell].keras.blocks[b];
     for (let j = 0; j < H; j++) {
       for (let r = 0; r < rows; r++) out[r][kb * H + j] = m[(b * H + j) * rows + r];
     }
@@ -213,7 +212,7 @@ function toKerasMatrix(m: Float64Array, rows: number, cell: CellKind, H: number)
 /** Reorders a G*H vector between Keras and our gate order (the map is its own inverse). */
 function swapKerasBlocks(v: Float64Array, cell: CellKind, H: number): Float64Array {
   const out = new Float64Array(v.length);
-  KERAS_BLOCK[cell].forEach((kb, b) => out.set(v.subarray(kb * H, kb * H + H), b * H));
+  CELLS[cell].keras.blocks.forEach((kb, b) => out.set(v.subarray(kb * H, kb * H + H), b * H));
   return out;
 }
 
@@ -254,7 +253,7 @@ interface RecurrentWeights {
 function readWeights(file: JsonObject, layout: ModelLayout, cell: CellKind, D: number, H: number): RecurrentWeights {
   const w = readObject(file, 'weights', 'weights');
   rejectUnknownKeys(w, 'weights', LAYOUT_KEYS[layout].weights, layout);
-  const GH = BLOCKS[cell] * H;
+  const GH = CELLS[cell].blocks * H;
   if (layout === 'pytorch') {
     return {
       weightIh: readMatrix(required(w, 'weight_ih', 'weights.weight_ih'), 'weights.weight_ih', GH, D, 'G*H x D'),
@@ -269,7 +268,8 @@ function readWeights(file: JsonObject, layout: ModelLayout, cell: CellKind, D: n
   const biasValue = required(w, 'bias', 'weights.bias');
   let biasIh: Float64Array;
   let biasHh: Float64Array;
-  if (cell === 'gru') {
+  if (CELLS[cell].keras.twoBiasRows) {
+    // Only the GRU (reset_after=True) keeps two rows; a one-row GRU bias is Keras' other GRU.
     const oneRow = Array.isArray(biasValue) && (
       (biasValue.length === GH && !biasValue.some((v) => Array.isArray(v))) ||
       (biasValue.length === 1 && Array.isArray(biasValue[0]) && biasValue[0].length === GH));
@@ -405,7 +405,7 @@ export function parseModelText(text: string): Model {
 function layerToFile(p: ModelParams | (ParamGrads & Pick<ModelParams, 'cell' | 'inputSize' | 'hiddenSize' | 'numClasses'>),
   layout: ModelLayout, singleBias: Float64Array): { weights: JsonObject; head: JsonObject } {
   const { cell, inputSize: D, hiddenSize: H, numClasses: K } = p;
-  const GH = BLOCKS[cell] * H;
+  const GH = CELLS[cell].blocks * H;
   if (layout === 'pytorch') {
     return {
       weights: {
@@ -417,7 +417,7 @@ function layerToFile(p: ModelParams | (ParamGrads & Pick<ModelParams, 'cell' | '
       head: { weight: rows(p.headWeight, K, H), bias: Array.from(p.headBias) },
     };
   }
-  const bias = cell === 'gru'
+  const bias = CELLS[cell].keras.twoBiasRows
     ? [Array.from(swapKerasBlocks(p.biasIh, cell, H)), Array.from(swapKerasBlocks(p.biasHh, cell, H))]
     : Array.from(singleBias);
   return {

@@ -4,33 +4,19 @@
  * gate order; the model-file reader converts Keras files on the way in.
  */
 
-/** The three recurrent cells the engine implements. */
+/**
+ * The recurrent cells the engine implements. Each kind has one descriptor in cells/ (gate names,
+ * state arrays, step, step backward, Jacobian); `CELLS` there is keyed by this union, so a kind
+ * added here makes the compiler ask for its descriptor and its view.
+ */
 export type CellKind = 'rnn' | 'lstm' | 'gru';
 
-export const CELL_KINDS: readonly CellKind[] = ['rnn', 'lstm', 'gru'];
-
-/** Each cell's name as the page writes it. */
-export const CELL_LABEL: Record<CellKind, string> = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' };
-
-/**
- * Gate names per cell, in the order their blocks are stacked in the weight matrices.
- * Written once here; every view, colour and layout reads it from this constant.
- * - lstm: input gate i, forget gate f, candidate g, output gate o
- * - gru:  reset gate r, update gate z, candidate n
- * - rnn:  no gates (its single block is the pre-activation of h)
- */
-export const GATE_NAMES = {
-  rnn: [] as readonly string[],
-  lstm: ['i', 'f', 'g', 'o'] as readonly string[],
-  gru: ['r', 'z', 'n'] as readonly string[],
-} as const satisfies Record<CellKind, readonly string[]>;
-
-/** Number of stacked blocks G in weight_ih / weight_hh: rnn 1, lstm 4, gru 3. */
-export const BLOCKS: Record<CellKind, number> = { rnn: 1, lstm: 4, gru: 3 };
+// Read off the descriptors (cells/index.ts); re-exported here for the code that imports them from types.
+export { BLOCKS, CELL_KINDS, CELL_LABEL, GATE_NAMES } from './cells/index';
 
 /**
  * Parameters of embedding -> one recurrent layer -> linear classifier on the last hidden state.
- * D = inputSize, H = hiddenSize, G = BLOCKS[cell], V = vocabSize, K = numClasses.
+ * D = inputSize, H = hiddenSize, G = CELLS[cell].blocks, V = vocabSize, K = numClasses.
  */
 export interface ModelParams {
   cell: CellKind;
@@ -96,11 +82,11 @@ export interface ForwardTrace {
   x: Float64Array;
   /** T x H hidden state after each step */
   h: Float64Array;
-  /** T x H cell state after each step (lstm only, else null) */
+  /** T x H cell state after each step (cells that keep c: lstm; else null) */
   c: Float64Array | null;
   /** T x (G*H) post-activation gate values, blocks in GATE_NAMES order (rnn: T x 0, empty) */
   gates: Float64Array;
-  /** gru only: T x H, W_hn h_{t-1} + b_hn (needed by backward); else null */
+  /** cells that keep hn (gru): T x H, W_hn h_{t-1} + b_hn (needed by backward); else null */
   hn: Float64Array | null;
   /** T x K head logits applied to h_t after each prefix (the prediction track) */
   logitsPerStep: Float64Array;

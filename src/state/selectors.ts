@@ -3,6 +3,7 @@
  * a component subscribed through one re-renders only when its answer changes.
  */
 
+import { CELLS } from '../engine/cells/index';
 import { GATE_NAMES, type CellKind, type ForwardTrace } from '../engine/types';
 import type { VisState } from './store';
 
@@ -74,10 +75,10 @@ export interface SeriesRef {
   kind: 'diverging' | 'sequential';
 }
 
-/** The series a cell has, in the order the heatmaps show them: h, c, then gates in GATE_NAMES order. */
+/** The series a cell has, in the order the heatmaps show them: h, c (when the cell keeps it), then gates in GATE_NAMES order. */
 export function seriesOf(cell: CellKind, H: number): SeriesRef[] {
   const out: SeriesRef[] = [{ key: 'h', name: SERIES_NAMES.h, source: 'h', offset: 0, stride: H, kind: 'diverging' }];
-  if (cell === 'lstm') out.push({ key: 'c', name: SERIES_NAMES.c, source: 'c', offset: 0, stride: H, kind: 'diverging' });
+  if (CELLS[cell].keeps.c) out.push({ key: 'c', name: SERIES_NAMES.c, source: 'c', offset: 0, stride: H, kind: 'diverging' });
   const gates = GATE_NAMES[cell];
   gates.forEach((g, b) => {
     const tanhGate = g === 'g' || g === 'n';

@@ -1,11 +1,11 @@
 /**
- * A deliberately plain reference for the engine's tests: number[] arrays, one formula per line,
- * written from the math in the foundation issue and sharing no code with src/engine. It can add a
- * perturbation to h_t or c_t after any step, so finite differences reach the per-step derivatives.
+ * What the plain reference forward (src/engine/reference.ts, the oracle) does not cover: a run that
+ * adds a perturbation to h_t or c_t after any step and returns the loss, so that central finite
+ * differences reach the per-step derivatives the backward pass gives. The cells' maths is
+ * reference.ts's; this file only steps it and perturbs the states.
  */
+import { REFERENCE_STEPS, headLogits } from '../../src/engine/reference';
 import type { ModelParams } from '../../src/engine/types';
-
-const sig = (x: number): number => 1 / (1 + Math.exp(-x));
 
 export interface Perturb {
   t: number;
@@ -17,64 +17,32 @@ export interface Perturb {
 
 export interface NaiveRun {
   h: number[][];
+  /** the cell state after every step (zeros for cells without one) */
   c: number[][];
   logits: number[];
   loss: number;
-}
-
-function row(M: Float64Array, cols: number, r: number): number[] {
-  return Array.from(M.subarray(r * cols, (r + 1) * cols));
-}
-
-function dot(a: number[], b: number[]): number {
-  let s = 0;
-  for (let k = 0; k < a.length; k++) s += a[k] * b[k];
-  return s;
 }
 
 /** Runs the model and returns states and loss; optional perturbations are added right after their step. */
 export function naiveRun(p: ModelParams, ids: number[], target: number, perturb: Perturb[] = []): NaiveRun {
   const H = p.hiddenSize;
   const D = p.inputSize;
+  const step = REFERENCE_STEPS[p.cell];
   let h = new Array<number>(H).fill(0);
   let c = new Array<number>(H).fill(0);
   const hs: number[][] = [];
   const cs: number[][] = [];
-  const pre = (block: number, j: number, x: number[], hp: number[]): [number, number] => {
-    const r = block * H + j;
-    const inPart = dot(row(p.weightIh, D, r), x) + p.biasIh[r];
-    const recPart = dot(row(p.weightHh, H, r), hp) + p.biasHh[r];
-    return [inPart, recPart];
-  };
   for (let t = 0; t < ids.length; t++) {
-    const x = row(p.embedding, D, ids[t]);
-    const hNew = new Array<number>(H).fill(0);
-    const cNew = new Array<number>(H).fill(0);
-    for (let j = 0; j < H; j++) {
-      if (p.cell === 'rnn') {
-        const [a, b] = pre(0, j, x, h);
-        hNew[j] = Math.tanh(a + b);
-      } else if (p.cell === 'lstm') {
-        const [ai, bi] = pre(0, j, x, h);
-        const [af, bf] = pre(1, j, x, h);
-        const [ag, bg] = pre(2, j, x, h);
-        const [ao, bo] = pre(3, j, x, h);
-        const i = sig(ai + bi);
-        const f = sig(af + bf);
-        const g = Math.tanh(ag + bg);
-        const o = sig(ao + bo);
-        cNew[j] = f * c[j] + i * g;
-        // A perturbation of c_t reaches h_t too: dL/dc_t is the total derivative.
-        for (const q of perturb) if (q.t === t && q.which === 'c' && q.j === j) cNew[j] += q.delta;
-        hNew[j] = o * Math.tanh(cNew[j]);
-      } else {
-        const [ar, br] = pre(0, j, x, h);
-        const [az, bz] = pre(1, j, x, h);
-        const [an, bn] = pre(2, j, x, h);
-        const r = sig(ar + br);
-        const z = sig(az + bz);
-        const n = Math.tanh(an + r * bn);
-        hNew[j] = (1 - z) * n + z * h[j];
+    const x = Array.from(p.embedding.subarray(ids[t] * D, (ids[t] + 1) * D));
+    const s = step(p, x, { h, c });
+    const hNew = s.h.slice();
+    const cNew = s.c ? s.c.slice() : new Array<number>(H).fill(0);
+    for (const q of perturb) {
+      if (q.t !== t) continue;
+      // A perturbation of c_t reaches h_t too (dL/dc_t is the total derivative): h_t = o_t tanh(c_t) is formed again.
+      if (q.which === 'c') {
+        cNew[q.j] += q.delta;
+        hNew[q.j] = s.gates.o[q.j] * Math.tanh(cNew[q.j]);
       }
     }
     for (const q of perturb) {
@@ -86,9 +54,7 @@ export function naiveRun(p: ModelParams, ids: number[], target: number, perturb:
     hs.push(h);
     cs.push(c);
   }
-  const K = p.numClasses;
-  const logits: number[] = [];
-  for (let k = 0; k < K; k++) logits.push(dot(row(p.headWeight, H, k), h) + p.headBias[k]);
+  const logits = headLogits(p, h);
   const m = Math.max(...logits);
   const lse = m + Math.log(logits.reduce((s, l) => s + Math.exp(l - m), 0));
   return { h: hs, c: cs, logits, loss: lse - logits[target] };

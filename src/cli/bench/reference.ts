@@ -19,6 +19,8 @@ export function directionalDerivative(
   target: number,
 ): { loss: number; derivative: number } {
   const { cell, inputSize: D, hiddenSize: H, numClasses: K } = p;
+  // Written out per kind, not read from the engine's descriptors, so it stays independent of them;
+  // this Record makes the compiler ask a new kind for its block count (and its branch below).
   const G: Record<CellKind, number> = { rnn: 1, lstm: 4, gru: 3 };
   const GH = G[cell] * H;
   let h = new Array<number>(H).fill(0);
@@ -55,6 +57,7 @@ export function directionalDerivative(
     const cNew = new Array<number>(H);
     const dcNew = new Array<number>(H);
     for (let j = 0; j < H; j++) {
+      // The oracle writes each kind's equations itself (it checks the descriptors); the last branch is the GRU.
       if (cell === 'rnn') {
         const y = Math.tanh(ax[j] + ah[j]);
         hNew[j] = y;
@@ -86,6 +89,7 @@ export function directionalDerivative(
     }
     h = hNew;
     dh = dhNew;
+    // Only the LSTM carries a cell state (the oracle does not read the engine's descriptors).
     if (cell === 'lstm') {
       c = cNew;
       dc = dcNew;

@@ -58,6 +58,7 @@ function lossOf(cell: CellKind, xs: tf.Tensor[], w: tf.Tensor[], oneHot: tf.Tens
   for (const row of rows) {
     const ax = tf.reshape(row, [1, -1]);
     const ah = tf.add(tf.matMul(h, weightHh, false, true), biasHh);
+    // tfjs has no cell descriptors: each kind's equations are written in tf ops (the last branch is the GRU).
     if (cell === 'rnn') {
       h = tf.tanh(tf.add(ax, ah));
     } else if (cell === 'lstm') {

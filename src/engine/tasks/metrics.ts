@@ -4,6 +4,7 @@
  * deciding token.
  */
 import { backward } from '../backward';
+import { CELLS } from '../cells/index';
 import { forward } from '../forward';
 import type { ModelParams } from '../types';
 import type { EncodedExample } from '../train';
@@ -76,7 +77,7 @@ export function unitCorrelations(
   let N = 0;
   for (const s of sequences) N += s.ids.length;
   const hs = new Float64Array(N * H);
-  const cs = params.cell === 'lstm' ? new Float64Array(N * H) : null;
+  const cs = CELLS[params.cell].keeps.c ? new Float64Array(N * H) : null;
   const q = new Float64Array(N);
   let row = 0;
   for (const s of sequences) {
