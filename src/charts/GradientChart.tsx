@@ -13,7 +13,7 @@ export { CELL_LABEL };
  * Okabe-Ito colours (distinguishable with every common colour-vision deficiency), each with its own
  * dash and marker so the lines differ without colour too; the theme retunes them for dark mode.
  */
-export const SERIES_STYLE: Record<'rnn' | 'lstm' | 'gru' | 'lstmC', { color: string; dash?: string; marker: MarkerShape }> = {
+export const SERIES_STYLE: Record<CellKind | 'lstmC', { color: string; dash?: string; marker: MarkerShape }> = {
   rnn: { color: cssVar('series-rnn'), marker: 'circle' },
   lstm: { color: cssVar('series-lstm'), dash: '8 4', marker: 'square' },
   gru: { color: cssVar('series-gru'), dash: '2 3', marker: 'diamond' },
@@ -45,7 +45,8 @@ export function cellSeries(
   for (const g of cells) {
     const prefix = compare ? CELL_LABEL[g.cell] + ' ' : '';
     out.push({ key: `${g.cell}-h`, label: prefix + hLabel, values: g.h, ...SERIES_STYLE[g.cell] });
-    if (g.cell === 'lstm' && g.c) out.push({ key: 'lstm-c', label: prefix + cLabel, values: g.c, ...SERIES_STYLE.lstmC });
+    // The cell-state line, for a cell that keeps one (the LSTM).
+    if (g.c) out.push({ key: `${g.cell}-c`, label: prefix + cLabel, values: g.c, ...SERIES_STYLE.lstmC });
   }
   return out;
 }

@@ -4,6 +4,7 @@
  */
 import { memo, useMemo } from 'react';
 import { CellDiagram as CellDiagramChart, type CellStepValues } from '../charts/CellDiagram';
+import { CELL_VIEWS } from '../charts/cellViews';
 import { GATE_NAMES, type ForwardTrace } from '../engine/types';
 import { useVis, useVisStore } from '../state/context';
 import { useOnScreen, useVisibleValue } from './useOnScreen';
@@ -35,13 +36,6 @@ export function stepValues(trace: ForwardTrace, t: number): CellStepValues {
   };
 }
 
-const NOTICE: Record<string, string> = {
-  lstm:
-    'Watch the top line: the old cell state is multiplied by the forget gate (kept part) and the input gate adds new content (written part). A forget gate near 1 carries memory, and gradient, across many steps.',
-  gru: 'The update gate z mixes the old state (kept, z·h) with the new candidate (written, (1−z)·n): where z is near 1 the state, and its gradient, pass through unchanged.',
-  rnn: 'The plain RNN has no gates: every step squashes the whole state through tanh again, so nothing is carried along untouched.',
-};
-
 export function CellDiagramPanel() {
   const store = useVisStore();
   // Out of view (a student at the knobs), the diagram follows after the frame; the unit box does not.
@@ -57,7 +51,7 @@ export function CellDiagramPanel() {
   const values = useMemo(() => stepValues(trace, Math.max(0, t)), [trace, t]);
 
   return (
-    <Panel title="Cell diagram" notice={NOTICE[trace.cell]} className="cell-diagram-panel">
+    <Panel title="Cell diagram" notice={CELL_VIEWS[trace.cell].notice.diagram} className="cell-diagram-panel">
       <div className="diagram-unit">
         <label>
           Unit shown{' '}

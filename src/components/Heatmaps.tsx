@@ -5,6 +5,7 @@
 
 import { memo, useCallback, useId, useMemo } from 'react';
 import { Heatmap, type HeatCell } from '../charts/Heatmap';
+import { CELL_VIEWS } from '../charts/cellViews';
 import { useWidth } from '../charts/useWidth';
 import type { ForwardTrace } from '../engine/types';
 import { useVis, useVisStore } from '../state/context';
@@ -31,13 +32,6 @@ function domainOf(trace: ForwardTrace, ref: SeriesRef): readonly [number, number
   return [-r, r];
 }
 
-const NOTICE = {
-  lstm:
-    'Each column is one token, each row one unit. Watch the forget gate f: dark cells are where a unit wipes its memory, bright ones where it keeps it. The input gate i lights up on the words the cell decides to write down.',
-  gru: 'Each column is one token, each row one unit. Where the update gate z is bright (near 1) the unit keeps its old value; where it is dark the unit takes the new candidate n.',
-  rnn: 'Each column is one token, each row one unit. A plain RNN has no gates: every word overwrites the whole hidden state, so old colours fade quickly.',
-} as const;
-
 export function Heatmaps() {
   const trace = useVis((s) => s.trace);
   const unit = useVis((s) => s.unit);
@@ -47,7 +41,7 @@ export function Heatmaps() {
     <Panel
       title="Heatmaps over time"
       className="panel-wide"
-      notice={NOTICE[trace.cell]}
+      notice={CELL_VIEWS[trace.cell].notice.heatmaps}
       actions={
         <label className="inline-field">
           Selected unit

@@ -74,6 +74,7 @@ function verdict(state: TrainingState, chance: number): string | null {
   const where = state.status === 'done' ? `after ${state.step} steps` : `so far (step ${state.step})`;
   if (last.accuracy >= 0.9) return `${cell} ${where}: ${pct(last.accuracy)} on held-out examples. It has learned the task.`;
   if (last.accuracy <= chance + 0.1) {
+    // Differs by kind on purpose: only the plain RNN's failure on the long-range task has this known cause.
     const why =
       state.config.task === 'long-range' && state.config.cell === 'rnn'
         ? ' The plain RNN\u2019s gradient vanishes long before it reaches the first letter, so it never learns which letter came first: see the Gradient flow panel.'

@@ -12,6 +12,12 @@ const EXPLAIN = {
 const [R, Z, N] = [0, 1, 2];
 
 export const gruView: Omit<CellView, 'label'> = {
+  notice: {
+    diagram:
+      'The update gate z mixes the old state (kept, z·h) with the new candidate (written, (1−z)·n): where z is near 1 the state, and its gradient, pass through unchanged.',
+    heatmaps:
+      'Each column is one token, each row one unit. Where the update gate z is bright (near 1) the unit keeps its old value; where it is dark the unit takes the new candidate n.',
+  },
   equations(ctx) {
     const { u, gate, hPrev, h } = ctx;
     // n's recurrent side is scaled by r before the tanh, so it is not a plain gate equation.

@@ -22,6 +22,8 @@ export interface CellView {
   parts(v: CellStepValues): Record<string, PartInfo>;
   /** the diagram's schematic, drawn with CellDiagram's kit */
   diagram(kit: DiagramKit): ReactNode;
+  /** "What to notice" of the cell diagram panel and of the heatmaps panel for this cell */
+  notice: { diagram: string; heatmaps: string };
 }
 
 /** A view entry with the label of the engine's descriptor. */

@@ -13,6 +13,12 @@ const EXPLAIN = {
 const [I, F, G, O] = [0, 1, 2, 3];
 
 export const lstmView: Omit<CellView, 'label'> = {
+  notice: {
+    diagram:
+      'Watch the top line: the old cell state is multiplied by the forget gate (kept part) and the input gate adds new content (written part). A forget gate near 1 carries memory, and gradient, across many steps.',
+    heatmaps:
+      'Each column is one token, each row one unit. Watch the forget gate f: dark cells are where a unit wipes its memory, bright ones where it keeps it. The input gate i lights up on the words the cell decides to write down.',
+  },
   equations(ctx) {
     const { u, gate, cPrev, c, h } = ctx;
     return [

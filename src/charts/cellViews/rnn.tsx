@@ -3,6 +3,12 @@ import type { CellView } from './index';
 import { commonParts, num, paren, texNum, texParen, Sym } from './shared';
 
 export const rnnView: Omit<CellView, 'label'> = {
+  notice: {
+    diagram:
+      'The plain RNN has no gates: every step squashes the whole state through tanh again, so nothing is carried along untouched.',
+    heatmaps:
+      'Each column is one token, each row one unit. A plain RNN has no gates: every word overwrites the whole hidden state, so old colours fade quickly.',
+  },
   equations(ctx) {
     const { input, recurrent } = ctx.pre(0);
     const { u, h } = ctx;
