@@ -5,8 +5,9 @@
  */
 
 import { CELL_KINDS } from '../engine/types';
-import { ALL_PANELS, COLOR_BY, DEFAULT_SETTINGS, LIMITS, type PanelId, type Settings } from './store';
 import { isModelPath } from './models';
+import { ALL_PANELS, type PanelId } from './panels';
+import { COLOR_BY, DEFAULT_SETTINGS, LIMITS, type Settings } from './settings';
 
 type Parsed<T> = { ok: true; value: T; problem?: string } | { ok: false; problem: string };
 
