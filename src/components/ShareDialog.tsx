@@ -16,7 +16,8 @@ import {
   type HidePart,
   type ShareChoice,
 } from '../state/embed';
-import { ALL_PANELS, type PanelId, type Settings, type VisState } from '../state/store';
+import { ALL_PANELS, type PanelId } from '../state/panels';
+import type { Settings, VisState } from '../state/store';
 import { HASH_FIELDS } from '../state/url';
 import { closeDialog, openDialog } from './LoadModel';
 import './embed.css';

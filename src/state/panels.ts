@@ -4,10 +4,8 @@
  * new panel is one row here plus its view in the app's `Record<PanelId, ComponentType>`.
  */
 
-export type PanelId = 'diagram' | 'heatmaps' | 'prediction' | 'gradient' | 'equations' | 'knobs' | 'train';
-
 export interface PanelSpec {
-  id: PanelId;
+  id: string;
   /** the panel's heading, also its name in the panel picker and the share dialog */
   title: string;
   /** shown on a fresh page */
@@ -17,7 +15,7 @@ export interface PanelSpec {
 }
 
 /** Every panel, in the order the URL, the panel picker and the share dialog list them. */
-export const PANELS: readonly PanelSpec[] = [
+export const PANELS = [
   { id: 'diagram', title: 'Cell diagram', onByDefault: true, embeddable: true },
   { id: 'heatmaps', title: 'Heatmaps over time', onByDefault: true, embeddable: true },
   { id: 'prediction', title: 'Prediction track', onByDefault: true, embeddable: true },
@@ -26,7 +24,16 @@ export const PANELS: readonly PanelSpec[] = [
   { id: 'knobs', title: 'Knobs', onByDefault: true, embeddable: true },
   // Opens on request ("Train a model"), so the default page stays light; an embed never loads the trainer.
   { id: 'train', title: 'Train a model', onByDefault: false, embeddable: false },
-];
+] as const satisfies readonly PanelSpec[];
+
+export type PanelId = (typeof PANELS)[number]['id'];
+
+/** The panels an embed can show (the compiler keeps the embed's views in step with the registry). */
+export type EmbedPanelId = Extract<(typeof PANELS)[number], { embeddable: true }>['id'];
+
+function isEmbeddable(id: PanelId): id is EmbedPanelId {
+  return PANELS.some((p) => p.id === id && p.embeddable);
+}
 
 export const ALL_PANELS: readonly PanelId[] = PANELS.map((p) => p.id);
 
@@ -44,12 +51,10 @@ export const PANEL_TITLE = Object.fromEntries(PANELS.map((p) => [p.id, p.title])
 export const PANEL_LAYOUT: readonly (PanelId | readonly PanelId[])[] = ['train', 'diagram', 'prediction', 'heatmaps', 'gradient', ['knobs', 'equations']];
 
 /** The panels an embed can show, in the full page's reading order, one after another. */
-export const EMBED_PANELS: readonly PanelId[] = PANEL_LAYOUT.flat().filter((id) => PANELS.some((p) => p.id === id && p.embeddable));
+export const EMBED_PANELS: readonly EmbedPanelId[] = PANEL_LAYOUT.flat().filter(isEmbeddable);
 
-/** The panels an embed can show, by label (training stays in the full app). */
-export const PANEL_LABEL: Partial<Record<PanelId, string>> = Object.fromEntries(
-  PANELS.filter((p) => p.embeddable).map((p) => [p.id, p.title]),
-);
+/** The panels an embed can show, by label, in registry order (training stays in the full app). */
+export const PANEL_LABEL: Partial<Record<PanelId, string>> = Object.fromEntries(ALL_PANELS.filter(isEmbeddable).map((id) => [id, PANEL_TITLE[id]]));
 
 /** `panels` in registry order, each once, unknown ids dropped. */
 export function normalizePanels(panels: readonly PanelId[]): PanelId[] {

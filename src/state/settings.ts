@@ -126,7 +126,7 @@ export function createSettingsSlice(initial: Settings, timers: StoreTimers): Sta
       const s = get();
       const next = clampInt(unit, 0, Math.max(0, s.trace.H - 1));
       const patch: Partial<VisState> = {};
-      // A link's step still waits for its model; the unit the student picks now wins over the link's.
+      // A link's step may still wait for its model: the unit picked now is the one kept when it arrives.
       if (s.wanted !== null) patch.wanted = { ...s.wanted, unit: next };
       if (next !== s.unit) patch.unit = next;
       if (patch.wanted !== undefined || patch.unit !== undefined) set(patch);
@@ -176,6 +176,7 @@ export function createSettingsSlice(initial: Settings, timers: StoreTimers): Sta
       get().loadTask(get().model);
     },
     setUrlProblems(problems) {
+      if (problems.length === 0 && get().urlProblems.length === 0) return;
       set({ urlProblems: [...problems] });
     },
     addUrlProblems(problems) {
