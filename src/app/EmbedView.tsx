@@ -21,8 +21,7 @@ import { TokenStrip } from '../components/TokenStrip';
 import { useVis, useVisShallow } from '../state/context';
 import type { HidePart } from '../state/embed';
 import { EMBED_PANELS, type EmbedPanelId } from '../state/panels';
-import type { Settings, VisState } from '../state/store';
-import { HASH_FIELDS, toHash } from '../state/url';
+import { settingsOf, toHash } from '../state/url';
 import '../components/embed.css';
 
 /** Which component renders each panel an embed can show (the registry says which and in what order). */
@@ -34,12 +33,6 @@ const EMBED_VIEWS: Record<EmbedPanelId, ComponentType> = {
   knobs: Knobs,
   equations: Equations,
 };
-
-function settingsOf(s: VisState): Settings {
-  const out = {} as Record<string, unknown>;
-  for (const f of HASH_FIELDS) out[f.field] = s[f.field];
-  return out as unknown as Settings;
-}
 
 export interface EmbedViewProps {
   hide: readonly HidePart[];

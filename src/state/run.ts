@@ -60,8 +60,9 @@ interface Knobbed {
   last: ForwardTrace | null;
 }
 
-// Module-level on purpose: pure memoization keyed by the parameters object's identity, shared by
-// every store (two embeds of one model share the work) and gone with the object. Per object: its
+// Module-level on purpose: memoization keyed by the parameters object's identity, shared by every
+// store (two embeds of one model share the work) and gone with the object; what it holds only saves
+// work (a forward pass given a prior trace gives the same numbers). Per object: its
 // input projections, which every knob setting shares (the knobs change W_hh and b_hh only), and
 // the last few knob settings (a drag passes through many values).
 const knobbedByParams = new WeakMap<ModelParams, { projections: InputProjections; list: Knobbed[] }>();

@@ -43,6 +43,7 @@ export interface StoreTimers {
   refine: Timer;
 }
 
+/** A fresh set of timers for one store, none pending. */
 export function createTimers(): StoreTimers {
   return { play: new Timer(), backward: new Timer(), refine: new Timer() };
 }

@@ -139,6 +139,13 @@ function encode(value: string): string {
   return encodeURIComponent(wellFormed(value)).replace(/%2C/gi, ',').replace(/%3A/gi, ':').replace(/%2F/gi, '/');
 }
 
+/** The settings a state (or any object holding them) carries: the hash fields, picked out. */
+export function settingsOf(s: Settings): Settings {
+  const out = {} as Record<string, unknown>;
+  for (const f of HASH_FIELDS) out[f.field] = s[f.field];
+  return out as unknown as Settings;
+}
+
 /** The settings as a hash string starting with '#', every key listed so a link is exact. */
 export function toHash(settings: Settings): string {
   const parts = HASH_FIELDS.map((f) => `${f.key}=${encode(f.serialize(settings[f.field] as never))}`);
