@@ -15,13 +15,12 @@ import { SentenceInput } from '../components/SentenceInput';
 import { TokenStrip } from '../components/TokenStrip';
 import { trackStickyTop } from '../components/topInset';
 import { VisStoreProvider, useVis, useVisShallow, useVisStore } from '../state/context';
-import { ALL_PANELS, PANEL_TITLE, type PanelId, type VisState } from '../state/store';
-// ---- ui-panels: imports (one line per panel component) ----
+import { ALL_PANELS, PANEL_LAYOUT, PANEL_TITLE, type PanelId } from '../state/panels';
+import type { VisState } from '../state/store';
 import { CellDiagramPanel } from '../components/CellDiagramPanel';
 import { GradientFlow } from '../components/GradientFlow';
 import { Equations } from '../components/Equations';
 import { Knobs } from '../components/Knobs';
-// ---- end ui-panels imports ----
 import { ExportMenu } from '../components/ExportMenu';
 import { LoadModel } from '../components/LoadModel';
 import { ShareDialog } from '../components/ShareDialog';
@@ -36,26 +35,16 @@ function TrainPanel() {
   );
 }
 
-/** Which component renders each panel; null until it exists. */
-const PANEL_VIEWS: Record<PanelId, ComponentType | null> = {
+/** Which component renders each panel (the registry, src/state/panels.ts, says which exist and where). */
+const PANEL_VIEWS: Record<PanelId, ComponentType> = {
+  diagram: CellDiagramPanel,
   heatmaps: Heatmaps,
   prediction: PredictionTrack,
-  // ---- ui-panels: one line per panel (replace the null) ----
-  diagram: CellDiagramPanel,
   gradient: GradientFlow,
   equations: Equations,
   knobs: Knobs,
-  // ---- end ui-panels panels ----
   train: TrainPanel,
 };
-
-/**
- * Reading order of the page: the cell at work, its prediction, the maps, then the gradient story.
- * A group is one grid cell with its panels stacked: the knobs sit beside the gradient charts, so
- * a student moving one sees the other (and the equations below the knobs).
- */
-// Train, when open, comes first: its settings sit right above the views its weights drive.
-const LAYOUT: readonly (PanelId | readonly PanelId[])[] = ['train', 'diagram', 'prediction', 'heatmaps', 'gradient', ['knobs', 'equations']];
 
 export function App({ store }: { store?: StoreApi<VisState> }) {
   return (
@@ -96,7 +85,7 @@ export function Visualizer() {
       </section>
       <PanelPicker />
       <main className="panels">
-        {LAYOUT.map((entry) => {
+        {PANEL_LAYOUT.map((entry) => {
           if (typeof entry === 'string') return panels.includes(entry) ? <PanelView key={entry} id={entry} /> : null;
           const shown = entry.filter((id) => panels.includes(id));
           return shown.length > 0 ? (
@@ -120,14 +109,14 @@ export function Visualizer() {
 
 function PanelView({ id }: { id: PanelId }) {
   const View = PANEL_VIEWS[id];
-  return View ? <View /> : null;
+  return <View />;
 }
 
 function Notices() {
   const notice = useVis((s) => s.notice);
   const libraryProblems = useVisShallow((s) => s.library.problems);
   const urlProblems = useVisShallow((s) => s.urlProblems);
-  const store = useVisStore();
+  const dismiss = useVis((s) => s.dismissUrlProblems);
   if (!notice && libraryProblems.length === 0 && urlProblems.length === 0) return null;
   return (
     <div className="notices">
@@ -140,7 +129,7 @@ function Notices() {
               <li key={p}>{p}</li>
             ))}
           </ul>
-          <button type="button" onClick={() => store.setState({ urlProblems: [] })}>
+          <button type="button" onClick={dismiss}>
             Dismiss
           </button>
         </div>

@@ -20,25 +20,19 @@ import { SentenceInput } from '../components/SentenceInput';
 import { TokenStrip } from '../components/TokenStrip';
 import { useVis, useVisShallow } from '../state/context';
 import type { HidePart } from '../state/embed';
-import type { PanelId, Settings, VisState } from '../state/store';
-import { HASH_FIELDS, toHash } from '../state/url';
+import { EMBED_PANELS, type EmbedPanelId } from '../state/panels';
+import { settingsOf, toHash } from '../state/url';
 import '../components/embed.css';
 
-/** The panels an embed can show, in the full page's reading order (training stays in the full app). */
-const EMBED_PANELS: readonly [PanelId, ComponentType][] = [
-  ['diagram', CellDiagramPanel],
-  ['prediction', PredictionTrack],
-  ['heatmaps', Heatmaps],
-  ['gradient', GradientFlow],
-  ['knobs', Knobs],
-  ['equations', Equations],
-];
-
-function settingsOf(s: VisState): Settings {
-  const out = {} as Record<string, unknown>;
-  for (const f of HASH_FIELDS) out[f.field] = s[f.field];
-  return out as unknown as Settings;
-}
+/** Which component renders each panel an embed can show (the registry says which and in what order). */
+const EMBED_VIEWS: Record<EmbedPanelId, ComponentType> = {
+  diagram: CellDiagramPanel,
+  prediction: PredictionTrack,
+  heatmaps: Heatmaps,
+  gradient: GradientFlow,
+  knobs: Knobs,
+  equations: Equations,
+};
 
 export interface EmbedViewProps {
   hide: readonly HidePart[];
@@ -68,9 +62,10 @@ export function EmbedView({ hide, appUrl }: EmbedViewProps) {
         <LiveAnnouncer />
       </section>
       <main className="panels">
-        {EMBED_PANELS.filter(([id]) => panels.includes(id)).map(([id, View]) => (
-          <View key={id} />
-        ))}
+        {EMBED_PANELS.filter((id) => panels.includes(id)).map((id) => {
+          const View = EMBED_VIEWS[id];
+          return <View key={id} />;
+        })}
       </main>
       {shown('link') ? <OpenLink appUrl={appUrl} /> : null}
     </div>

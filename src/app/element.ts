@@ -115,7 +115,7 @@ export class GateScopeElement extends HTMLElement {
 
     const { settings, problems } = parseAttributes((name) => this.getAttribute(name));
     const store = createVisStore(settings, { fetchText: fetchFromAppFolder, refineJacobianMs: 200 });
-    if (problems.length > 0) store.setState({ urlProblems: problems });
+    store.getState().setUrlProblems(problems);
     this.#store = store;
     this.#unsubscribe = store.subscribe((s) => this.#maybeAddKatex(s.panels));
     this.#maybeAddKatex(store.getState().panels);
@@ -177,10 +177,7 @@ export class GateScopeElement extends HTMLElement {
   #render(): void {
     if (!this.#root || !this.#store) return;
     const { hide, problems } = this.#hide();
-    if (problems.length > 0) {
-      const s = this.#store.getState();
-      this.#store.setState({ urlProblems: [...new Set([...s.urlProblems, ...problems])] });
-    }
+    this.#store.getState().addUrlProblems(problems);
     const appUrl = `${APP_BASE}index.html`;
     this.#root.render(
       createElement(

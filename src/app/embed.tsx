@@ -20,7 +20,7 @@ adoptTheme();
 
 const first = parseEmbedHash(window.location.hash);
 const store = createVisStore(first.settings, { fetchText: browserFetchText, refineJacobianMs: 200 });
-if (first.problems.length > 0) store.setState({ urlProblems: first.problems });
+store.getState().setUrlProblems(first.problems);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('embed.html has no #root element');

@@ -17,7 +17,7 @@ const storage = browserStorage();
 const { settings, problems } = startSettings(window.location.hash, storage);
 // Quick Jacobian norms while the student types or drags a knob, precise ones a moment after.
 const store = createVisStore(settings, { fetchText: browserFetchText, refineJacobianMs: 200 });
-if (problems.length > 0) store.setState({ urlProblems: problems });
+store.getState().setUrlProblems(problems);
 syncUrl(store);
 persistSession(store, storage);
 

@@ -9,7 +9,7 @@
 import type { StoreApi } from 'zustand';
 import { USER_TASK } from '../state/models';
 import type { Settings, VisState } from '../state/store';
-import { HASH_FIELDS, parseHash, toHash } from '../state/url';
+import { HASH_FIELDS, parseHash, settingsOf, toHash } from '../state/url';
 
 export const SESSION_KEY = 'gatescope:session';
 const VERSION = 1;
@@ -25,12 +25,6 @@ export function browserStorage(win: Window = window): StorageLike | null {
   } catch {
     return null;
   }
-}
-
-function settingsOf(s: VisState): Settings {
-  const out = {} as Record<string, unknown>;
-  for (const f of HASH_FIELDS) out[f.field] = s[f.field];
-  return out as unknown as Settings;
 }
 
 /**

@@ -5,8 +5,8 @@
  */
 
 import type { StoreApi } from 'zustand';
-import { DEFAULT_SETTINGS, type Settings, type VisState } from '../state/store';
-import { HASH_FIELDS, HISTORY_FIELDS, parseHash, toHash } from '../state/url';
+import { DEFAULT_SETTINGS, type VisState } from '../state/store';
+import { HASH_FIELDS, HISTORY_FIELDS, parseHash, settingsOf, toHash } from '../state/url';
 
 /** Typing a sentence adds one history entry per pause, not one per keystroke. */
 const TYPING_PAUSE_MS = 1200;
@@ -18,12 +18,6 @@ export interface SyncOptions {
    * knob drags must not make one per frame. 0 writes at once. Leaving the page writes a pending one.
    */
   replaceDelayMs?: number;
-}
-
-function settingsOf(s: VisState): Settings {
-  const out = {} as Record<string, unknown>;
-  for (const f of HASH_FIELDS) out[f.field] = s[f.field];
-  return out as unknown as Settings;
 }
 
 export function restoreFromHash(store: StoreApi<VisState>, hash: string): void {

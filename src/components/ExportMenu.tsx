@@ -8,15 +8,9 @@ import { useRef, useState } from 'react';
 import { useVisStore } from '../state/context';
 import { shareLink } from '../state/embed';
 import { chartSvg, downloadBlob, exportLayout, findCharts, slug, svgToPng, traceCsv, traceJsonText, type ChartRef } from '../state/exporters';
-import type { Settings, VisState } from '../state/store';
-import { HASH_FIELDS } from '../state/url';
+import type { VisState } from '../state/store';
+import { settingsOf } from '../state/url';
 import './embed.css';
-
-function settingsOf(s: VisState): Settings {
-  const out = {} as Record<string, unknown>;
-  for (const f of HASH_FIELDS) out[f.field] = s[f.field];
-  return out as unknown as Settings;
-}
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

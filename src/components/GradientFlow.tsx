@@ -149,13 +149,13 @@ export function GradientFlow() {
   const summaries = gradient.map((g) => ({ cell: g.cell, summary: gradientSummary(tokens, g.dhNorm, padded) }));
   const comparing = gradient.length > 1;
   const T = tokens.length;
-  const { setStep, setCompare, startBackwardPlay, stopBackwardPlay } = store.getState();
+  const { setStep, setCompare, startBackwardPlay, stopBackwardPlay, showBackwardEnd } = store.getState();
 
   const playing = backwardPlay !== null;
   const onPlay = () => {
     if (playing) stopBackwardPlay();
     // Reduced motion: show where the gradient ends up at once instead of animating it there.
-    else if (prefersReducedMotion()) store.setState({ backwardPlay: 0 });
+    else if (prefersReducedMotion()) showBackwardEnd();
     else startBackwardPlay();
   };
   const main = gradient.find((g) => g.cell === cell) ?? gradient[0];

@@ -16,16 +16,10 @@ import {
   type HidePart,
   type ShareChoice,
 } from '../state/embed';
-import { ALL_PANELS, type PanelId, type Settings, type VisState } from '../state/store';
-import { HASH_FIELDS } from '../state/url';
+import { ALL_PANELS, type PanelId } from '../state/panels';
+import { settingsOf } from '../state/url';
 import { closeDialog, openDialog } from './LoadModel';
 import './embed.css';
-
-function settingsOf(s: VisState): Settings {
-  const out = {} as Record<string, unknown>;
-  for (const f of HASH_FIELDS) out[f.field] = s[f.field];
-  return out as unknown as Settings;
-}
 
 /** Panels an embed can show: every panel with a label (training stays in the full app). */
 const SHARE_PANELS = ALL_PANELS.filter((p) => PANEL_LABEL[p] !== undefined);

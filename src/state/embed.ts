@@ -5,7 +5,8 @@
  */
 
 import { isModelPath } from './models';
-import { ALL_PANELS, DEFAULT_SETTINGS, PANEL_TITLE, type PanelId, type Settings } from './store';
+import { PANEL_LABEL, normalizePanels, type PanelId } from './panels';
+import { DEFAULT_SETTINGS, type Settings } from './settings';
 import { HASH_FIELDS, parseHash, toHash } from './url';
 
 /** Controls an embed can hide (`hide=sentence,playback`); `controls` hides all but the link. */
@@ -24,13 +25,8 @@ const PART_IDS = HIDE_PARTS.map((p) => p.id);
 /** What `hide=controls` stands for. */
 export const CONTROL_PARTS: readonly HidePart[] = ['sentence', 'tokens', 'playback', 'cell', 'model'];
 
-/**
- * The panels an embed can show, by label. Partial on purpose: training ('train') stays in the full
- * app, so an embed never loads the trainer.
- */
-export const PANEL_LABEL: Partial<Record<PanelId, string>> = Object.fromEntries(
-  ALL_PANELS.filter((p) => p !== 'train').map((p) => [p, PANEL_TITLE[p]]),
-);
+/** The panels an embed can show, by label (the panel registry's; training stays in the full app). */
+export { PANEL_LABEL };
 
 /** The element's attribute for each hash key: the same names (`scale`, `fbias`, `pad`, ...). */
 export const SETTING_ATTRIBUTES: readonly string[] = HASH_FIELDS.map((f) => f.key);
@@ -109,7 +105,7 @@ export interface ShareChoice {
 }
 
 function sharedSettings(choice: ShareChoice): Settings {
-  return { ...choice.settings, panels: ALL_PANELS.filter((p) => choice.panels.includes(p)) };
+  return { ...choice.settings, panels: normalizePanels(choice.panels) };
 }
 
 /** `base` is the folder the app is served from, with a trailing slash (e.g. https://site/gatescope/). */

@@ -5,8 +5,9 @@
  */
 
 import { CELL_KINDS } from '../engine/types';
-import { ALL_PANELS, COLOR_BY, DEFAULT_SETTINGS, LIMITS, type PanelId, type Settings } from './store';
 import { isModelPath } from './models';
+import { ALL_PANELS, type PanelId } from './panels';
+import { COLOR_BY, DEFAULT_SETTINGS, LIMITS, type Settings } from './settings';
 
 type Parsed<T> = { ok: true; value: T; problem?: string } | { ok: false; problem: string };
 
@@ -136,6 +137,13 @@ function wellFormed(s: string): string {
 function encode(value: string): string {
   // Commas, colons and slashes are safe inside a hash value and keep the link readable.
   return encodeURIComponent(wellFormed(value)).replace(/%2C/gi, ',').replace(/%3A/gi, ':').replace(/%2F/gi, '/');
+}
+
+/** The settings a state (or any object holding them) carries: the hash fields, picked out. */
+export function settingsOf(s: Settings): Settings {
+  const out = {} as Record<string, unknown>;
+  for (const f of HASH_FIELDS) out[f.field] = s[f.field];
+  return out as unknown as Settings;
 }
 
 /** The settings as a hash string starting with '#', every key listed so a link is exact. */

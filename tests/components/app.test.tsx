@@ -30,7 +30,7 @@ describe('the app shell', () => {
 
   it('lists problems from the link and lets the student dismiss them', () => {
     const store = createVisStore({ model: 'random' });
-    store.setState({ urlProblems: ['cell: expected one of rnn, lstm, gru, found "x", using the default'] });
+    store.getState().setUrlProblems(['cell: expected one of rnn, lstm, gru, found "x", using the default']);
     render(<App store={store} />);
     expect(screen.getByRole('alert').textContent).toMatch(/cell: expected one of rnn, lstm, gru/);
     fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
