@@ -147,6 +147,17 @@ export default defineConfig(
     },
   },
 
+  // Every write to a store is a named action of src/state: nothing else calls setState on it.
+  {
+    files: ['src/components/**', 'src/app/**', 'src/charts/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'setState', message: 'Write the store through a named action of src/state (issue 12), not setState.' },
+      ],
+    },
+  },
+
   // app: browser composition roots never pull in Node entry points.
   {
     files: ['src/app/**'],

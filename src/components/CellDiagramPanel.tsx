@@ -51,7 +51,7 @@ export function CellDiagramPanel() {
   const values = useMemo(() => stepValues(trace, Math.max(0, t)), [trace, t]);
 
   return (
-    <Panel title="Cell diagram" notice={CELL_VIEWS[trace.cell].notice.diagram} className="cell-diagram-panel">
+    <Panel id="diagram" notice={CELL_VIEWS[trace.cell].notice.diagram} className="cell-diagram-panel">
       <div className="diagram-unit">
         <label>
           Unit shown{' '}

@@ -58,12 +58,12 @@ export function loadKatex(): Promise<Katex> {
 }
 
 function useKatex(): { katex: Katex | null; failed: boolean } {
-  const [state, setState] = useState<{ katex: Katex | null; failed: boolean }>({ katex: null, failed: false });
+  const [state, setRenderer] = useState<{ katex: Katex | null; failed: boolean }>({ katex: null, failed: false });
   useEffect(() => {
     let live = true;
     loadKatex().then(
-      (katex) => live && setState({ katex, failed: false }),
-      () => live && setState({ katex: null, failed: true }),
+      (katex) => live && setRenderer({ katex, failed: false }),
+      () => live && setRenderer({ katex: null, failed: true }),
     );
     return () => {
       live = false;
@@ -147,7 +147,7 @@ const EquationsBody = memo(function EquationsBody({ params, trace, step, unit }:
   const name = CELL_VIEWS[trace.cell].label;
 
   return (
-    <Panel title="Equations" notice={NOTICE} className="equations">
+    <Panel id="equations" notice={NOTICE} className="equations">
       <p className="muted">
         {name} at step {t + 1}, unit {j}
         {failed ? ' (the equation renderer could not load; showing plain text)' : ''}.

@@ -164,7 +164,7 @@ export function GradientFlow() {
   else if (playing && T > 0) playStatus = `Playing the gradient backward from ${quote(tokens[T - 1])}.`;
 
   return (
-    <Panel title="Gradient flow" notice={NOTICE} className="gradient-flow">
+    <Panel id="gradient" notice={NOTICE} className="gradient-flow">
       <div className="gradient-controls">
         <label className="check">
           <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.currentTarget.checked)} /> Compare RNN, LSTM and GRU

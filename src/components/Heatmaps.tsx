@@ -39,7 +39,7 @@ export function Heatmaps() {
   const series = useMemo(() => seriesOf(trace.cell, trace.H), [trace.cell, trace.H]);
   return (
     <Panel
-      title="Heatmaps over time"
+      id="heatmaps"
       className="panel-wide"
       notice={CELL_VIEWS[trace.cell].notice.heatmaps}
       actions={

@@ -53,7 +53,7 @@ export function Knobs() {
   const padText = padTo === 0 ? 'off' : `${padTo} tokens`;
 
   return (
-    <Panel title="Knobs" notice={NOTICE} className="knobs">
+    <Panel id="knobs" notice={NOTICE} className="knobs">
       <div className="knob">
         <label htmlFor={ids.scale}>Recurrent weight scale</label>
         <input id={ids.scale} type="range" min={0} max={SCALE_STEPS.length - 1} step={1} value={scaleIndex}

@@ -4,10 +4,11 @@
  */
 
 import { Component, useId, useState, type ErrorInfo, type ReactNode } from 'react';
+import { PANEL_HEADING, type PanelId } from '../state/panels';
 
 export interface PanelProps {
-  /** the region's accessible name and visible heading */
-  title: string;
+  /** which panel: its heading (the region's accessible name) comes from the panel registry */
+  id: PanelId;
   /** one or two sentences: what a student should look for here */
   notice: ReactNode;
   /** CSS class added to the section, e.g. to span the full grid width */
@@ -17,7 +18,8 @@ export interface PanelProps {
   children: ReactNode;
 }
 
-export function Panel({ title, notice, className, actions, children }: PanelProps) {
+export function Panel({ id, notice, className, actions, children }: PanelProps) {
+  const title = PANEL_HEADING[id];
   const headingId = useId();
   // Bumping the key remounts the children: a reset that keeps everything in the store (the sentence).
   const [generation, setGeneration] = useState(0);

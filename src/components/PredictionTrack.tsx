@@ -61,7 +61,7 @@ export function PredictionTrack() {
   const task = useVis((s) => s.modelInfo.task);
   const trained = useVis((s) => s.modelInfo.trained);
   return (
-    <Panel title="Prediction track" notice={trained ? (TASK_NOTICE[task] ?? GENERIC_NOTICE) : `${GENERIC_NOTICE} With random weights the jumps mean nothing yet.`}>
+    <Panel id="prediction" notice={trained ? (TASK_NOTICE[task] ?? GENERIC_NOTICE) : `${GENERIC_NOTICE} With random weights the jumps mean nothing yet.`}>
       <div ref={screenRef}>
         <PredictionBody trace={trace} tokens={tokens} padded={padded} labels={labels} step={step} />
       </div>

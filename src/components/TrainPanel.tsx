@@ -162,7 +162,7 @@ export function TrainPanel({ options }: TrainPanelProps) {
   const curveLabel = useMemo(() => curveSummary(state), [state]);
 
   return (
-    <Panel title="Train" notice={NOTICE} className="panel-wide train-panel">
+    <Panel id="train" notice={NOTICE} className="panel-wide train-panel">
       <div className="train-layout">
         <div className="train-setup">
           <fieldset className="train-fields" disabled={busy}>

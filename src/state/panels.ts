@@ -6,8 +6,10 @@
 
 export interface PanelSpec {
   id: string;
-  /** the panel's heading, also its name in the panel picker and the share dialog */
+  /** the panel's name in the panel picker and the share dialog */
   title: string;
+  /** the panel's heading and its region's accessible name, when shorter than the title */
+  heading?: string;
   /** shown on a fresh page */
   onByDefault: boolean;
   /** an embed (iframe or element) may show it */
@@ -23,7 +25,7 @@ export const PANELS = [
   { id: 'equations', title: 'Equations', onByDefault: true, embeddable: true },
   { id: 'knobs', title: 'Knobs', onByDefault: true, embeddable: true },
   // Opens on request ("Train a model"), so the default page stays light; an embed never loads the trainer.
-  { id: 'train', title: 'Train a model', onByDefault: false, embeddable: false },
+  { id: 'train', title: 'Train a model', heading: 'Train', onByDefault: false, embeddable: false },
 ] as const satisfies readonly PanelSpec[];
 
 export type PanelId = (typeof PANELS)[number]['id'];
@@ -41,6 +43,11 @@ export const DEFAULT_PANELS: readonly PanelId[] = PANELS.filter((p) => p.onByDef
 
 /** Each panel's heading, also its name in the panel picker and the share dialog. */
 export const PANEL_TITLE = Object.fromEntries(PANELS.map((p) => [p.id, p.title])) as Record<PanelId, string>;
+
+/** Each panel's heading on the page (its region's accessible name). */
+export const PANEL_HEADING = Object.fromEntries(
+  PANELS.map((p: PanelSpec) => [p.id, p.heading ?? p.title]),
+) as Record<PanelId, string>;
 
 /**
  * Reading order of the page: the cell at work, its prediction, the maps, then the gradient story.

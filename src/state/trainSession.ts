@@ -145,7 +145,8 @@ export function createTrainSession(host: SessionHost, options: SessionOptions = 
       vocabSize: task.tokenizer.vocab.length,
       numClasses: task.labels.length,
       seed: config.seed + 101,
-      forgetBias: config.cell === 'lstm' ? recipe.forgetBias : 0,
+      // initParams ignores it for a cell without a forget gate.
+      forgetBias: recipe.forgetBias,
     });
     const trainer = createTrainer({
       params,

@@ -155,12 +155,12 @@ describe('the panel frame', () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       const { store } = renderWithStore(
-        <Panel title="Trial" notice="Look here.">
+        <Panel id="knobs" notice="Look here.">
           <Boom />
         </Panel>,
         { sentence: 'all fine' },
       );
-      expect(screen.getByRole('region', { name: 'Trial' })).toBeTruthy();
+      expect(screen.getByRole('region', { name: 'Knobs' })).toBeTruthy();
       expect(screen.getByText('Look here.')).toBeTruthy();
       act(() => store.getState().setSentence('boom now'));
       expect(screen.getByRole('alert').textContent).toMatch(/it went boom/);
