@@ -13,6 +13,12 @@ const sibling = (...folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
 
 const D3 = '^d3(-[a-z-]+)?(/.*)?$';
 
+// Outside src/engine, the engine is imported through its one public entry (src/engine/index.ts).
+const ENGINE_ENTRY = {
+  regex: '^(\\.\\./)+engine/',
+  message: 'Import the engine through its public entry (../engine, src/engine/index.ts), not its files.',
+};
+
 export default defineConfig(
   { ignores: ['dist/', 'node_modules/', '.tmp/', 'coverage/', 'test-results/'] },
 
@@ -107,6 +113,7 @@ export default defineConfig(
               regex: sibling('components', 'app', 'charts', 'cli'),
               message: 'src/state may import only src/engine.',
             },
+            ENGINE_ENTRY,
           ],
         },
       ],
@@ -126,6 +133,7 @@ export default defineConfig(
               regex: sibling('state', 'components', 'app', 'cli'),
               message: 'src/charts is a props-only leaf: it may import only src/engine types.',
             },
+            ENGINE_ENTRY,
           ],
         },
       ],
@@ -141,6 +149,7 @@ export default defineConfig(
         {
           patterns: [
             { regex: sibling('app', 'cli'), message: 'src/components may not import src/app or src/cli.' },
+            ENGINE_ENTRY,
           ],
         },
       ],
@@ -164,8 +173,14 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: sibling('cli'), message: 'src/app runs in the browser: no src/cli.' }] },
+        { patterns: [{ regex: sibling('cli'), message: 'src/app runs in the browser: no src/cli.' }, ENGINE_ENTRY] },
       ],
     },
+  },
+
+  // cli: Node entry points over the engine's public entry.
+  {
+    files: ['src/cli/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [ENGINE_ENTRY] }] },
   },
 );

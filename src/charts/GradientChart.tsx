@@ -3,7 +3,7 @@
  * token; with several cells (compare mode) one line per cell, told apart by colour, dash and marker.
  */
 import { useMemo } from 'react';
-import { CELL_LABEL, type CellKind } from '../engine/types';
+import { CELL_LABEL, type CellKind } from '../engine';
 import { cssVar } from './theme';
 import { NormChart, type MarkerShape, type NormChartProps, type NormSeries } from './NormChart';
 

@@ -4,7 +4,7 @@
  * the product of these, so a run of values below 1 shrinks it geometrically.
  */
 import { useMemo } from 'react';
-import type { CellKind } from '../engine/types';
+import type { CellKind } from '../engine';
 import { cellSeries } from './GradientChart';
 import { NormChart, type NormChartProps, type NormSeries } from './NormChart';
 

@@ -19,10 +19,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { backward } from '../engine/backward';
-import { forward } from '../engine/forward';
-import { createRng } from '../engine/random';
-import { CELL_KINDS, type BackwardResult, type CellKind, type ForwardTrace, type ParamGrads } from '../engine/types';
+import { backward } from '../engine';
+import { forward } from '../engine';
+import { createRng } from '../engine';
+import { CELL_KINDS, type BackwardResult, type CellKind, type ForwardTrace, type ParamGrads } from '../engine';
 import {
   benchIds,
   benchParams,

@@ -11,12 +11,12 @@
 
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { ModelFileError, parseJsonText, parseModelFile } from '../engine/modelFile';
-import { TokenizerError } from '../engine/tokenizer';
-import { buildTrace, stringifyTrace, TraceTextError } from '../engine/traceJson';
+import { ModelFileError, parseJsonText, parseModelFile } from '../engine';
+import { TokenizerError } from '../engine';
+import { buildTrace, stringifyTrace, TraceTextError } from '../engine';
 
 // The trace object itself is built in the engine, so the app's JSON download is the same format.
-export { buildTrace, stringifyTrace, traceToJson } from '../engine/traceJson';
+export { buildTrace, stringifyTrace, traceToJson } from '../engine';
 
 const USAGE = 'usage: npm run --silent trace -- --model <file> --text "<text>" [--target <label>]';
 

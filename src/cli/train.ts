@@ -13,19 +13,19 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CELLS } from '../engine/cells/index';
-import { initParams } from '../engine/init';
-import { modelToFile, parseModelText } from '../engine/modelFile';
-import { createRng } from '../engine/random';
-import { bracketDepths, generateBrackets } from '../engine/tasks/brackets';
-import { TASKS, TASK_IDS } from '../engine/tasks/index';
-import { generateLongRange } from '../engine/tasks/longRange';
-import { accuracyByTag, gradientAtStep, strongestUnit, unitCorrelations } from '../engine/tasks/metrics';
-import { RECIPES, scheduledLearningRate, type Recipe } from '../engine/tasks/recipes';
-import type { Example, TaskId } from '../engine/tasks/task';
-import { createTrainer, encodeExamples, evaluateExamples, type EncodedExample } from '../engine/train';
-import { tokenize } from '../engine/tokenizer';
-import { CELL_KINDS, type CellKind, type Model, type ModelParams } from '../engine/types';
+import { CELLS } from '../engine';
+import { initParams } from '../engine';
+import { modelToFile, parseModelText } from '../engine';
+import { createRng } from '../engine';
+import { bracketDepths, generateBrackets } from '../engine';
+import { TASKS, TASK_IDS } from '../engine';
+import { generateLongRange } from '../engine';
+import { accuracyByTag, gradientAtStep, strongestUnit, unitCorrelations } from '../engine';
+import { RECIPES, scheduledLearningRate, type Recipe } from '../engine';
+import type { Example, TaskId } from '../engine';
+import { createTrainer, encodeExamples, evaluateExamples, type EncodedExample } from '../engine';
+import { tokenize } from '../engine';
+import { CELL_KINDS, type CellKind, type Model, type ModelParams } from '../engine';
 
 const USAGE =
   'usage: npm run train -- --all | --task <sentiment|long-range|brackets> --cell <rnn|lstm|gru> ' +

@@ -5,7 +5,7 @@
 import { memo, useMemo } from 'react';
 import { CellDiagram as CellDiagramChart, type CellStepValues } from '../charts/CellDiagram';
 import { CELL_VIEWS } from '../charts/cellViews';
-import { GATE_NAMES, type ForwardTrace } from '../engine/types';
+import { GATE_NAMES, type ForwardTrace } from '../engine';
 import { useVis, useVisStore } from '../state/context';
 import { useOnScreen, useVisibleValue } from './useOnScreen';
 import { Panel } from './Panel';

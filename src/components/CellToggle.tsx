@@ -1,7 +1,7 @@
 /** RNN / LSTM / GRU on the same sentence: a native radio group, so arrow keys move between cells. */
 
 import { useId } from 'react';
-import { CELL_KINDS, type CellKind } from '../engine/types';
+import { CELL_KINDS, type CellKind } from '../engine';
 import { useVis, useVisStore } from '../state/context';
 import { CELL_LABEL } from '../state/store';
 

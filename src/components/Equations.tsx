@@ -8,7 +8,7 @@ import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useAfterPaint } from '../charts/useAfterPaint';
 import { CELL_VIEWS, type Equation } from '../charts/cellViews/index';
 import { num } from '../charts/cellViews/shared';
-import { GATE_NAMES, type ForwardTrace, type ModelParams } from '../engine/types';
+import { GATE_NAMES, type ForwardTrace, type ModelParams } from '../engine';
 import { useVis } from '../state/context';
 import { Panel } from './Panel';
 import './panels.css';

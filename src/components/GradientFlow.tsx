@@ -8,7 +8,7 @@ import { CELL_LABEL, GradientChart, type CellGradient } from '../charts/Gradient
 import { JacobianChart, type CellJacobian } from '../charts/JacobianChart';
 import { classifyNorm, formatNorm } from '../charts/logScale';
 import { tokenLabel } from '../charts/tokenLabel';
-import { CELL_KINDS, type CellKind } from '../engine/types';
+import { CELL_KINDS, type CellKind } from '../engine';
 import { useVis, useVisStore } from '../state/context';
 import { Panel } from './Panel';
 import { useOnScreen, useVisibleValue } from './useOnScreen';

@@ -7,7 +7,7 @@ import { memo, useCallback, useId, useMemo } from 'react';
 import { Heatmap, type HeatCell } from '../charts/Heatmap';
 import { CELL_VIEWS } from '../charts/cellViews';
 import { useWidth } from '../charts/useWidth';
-import type { ForwardTrace } from '../engine/types';
+import type { ForwardTrace } from '../engine';
 import { useVis, useVisStore } from '../state/context';
 import { seriesOf, type SeriesRef } from '../state/selectors';
 import { Panel } from './Panel';

@@ -3,8 +3,8 @@
  * gate, pad the sentence. Every move recomputes the whole view (store action setKnob).
  */
 import { useId } from 'react';
-import { CELLS } from '../engine/cells/index';
-import { CELL_KINDS, CELL_LABEL, type CellKind } from '../engine/types';
+import { CELLS } from '../engine';
+import { CELL_KINDS, CELL_LABEL, type CellKind } from '../engine';
 import { useVis, useVisStore } from '../state/context';
 import { LIMITS } from '../state/store';
 import { Panel } from './Panel';

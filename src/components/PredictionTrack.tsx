@@ -8,7 +8,7 @@ import { LineChart, type LineSeries } from '../charts/LineChart';
 import { LABEL_DASHES, labelColor } from '../charts/theme';
 import { tokenLabel } from '../charts/tokenLabel';
 import { useWidth } from '../charts/useWidth';
-import type { ForwardTrace } from '../engine/types';
+import type { ForwardTrace } from '../engine';
 import { useVis, useVisStore } from '../state/context';
 import { useOnScreen, useVisibleValue } from './useOnScreen';
 import { percentText, predictedAt, tokenText } from '../state/selectors';

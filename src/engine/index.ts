@@ -42,3 +42,15 @@ export {
 } from './train';
 export * from './tasks/index';
 export * from './traceJson';
+export { CELLS, type CellDescriptor } from './cells/index';
+export { referenceForward, type ReferenceTrace } from './reference';
+export { RECIPES, scheduledLearningRate, type Recipe } from './tasks/recipes';
+export {
+  accuracyByTag,
+  unitCorrelations,
+  strongestUnit,
+  gradientAtStep,
+  type TagAccuracy,
+  type UnitCorrelations,
+  type GradientAtStep,
+} from './tasks/metrics';

@@ -6,7 +6,7 @@
  */
 
 import type { StateCreator } from 'zustand/vanilla';
-import { CELL_KINDS, type CellKind, type ForwardTrace, type JacobianNorms, type ModelParams, type StateGrads } from '../engine/types';
+import { CELL_KINDS, type CellKind, type ForwardTrace, type JacobianNorms, type ModelParams, type StateGrads } from '../engine';
 import { errorText } from './models';
 import type { ModelSource, ModelSourceSlice } from './modelSource';
 import { RUN_PROBLEM } from './notices';

@@ -8,10 +8,10 @@
  */
 
 import type { StoreApi } from 'zustand';
-import { backward } from '../engine/backward';
-import type { ModelLayout } from '../engine/modelFile';
-import { stringifyTrace, traceToJson } from '../engine/traceJson';
-import { GATE_NAMES } from '../engine/types';
+import { backward } from '../engine';
+import type { ModelLayout } from '../engine';
+import { stringifyTrace, traceToJson } from '../engine';
+import { GATE_NAMES } from '../engine';
 import { USER_TASK } from './models';
 import type { VisState } from './store';
 import { userModelLayout } from './userModel';

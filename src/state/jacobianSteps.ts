@@ -5,7 +5,7 @@
  * be computed in chunks small enough to leave the page responsive.
  */
 
-import type { ForwardTrace, JacobianNorms, ModelParams } from '../engine/types';
+import type { ForwardTrace, JacobianNorms, ModelParams } from '../engine';
 
 export type JacobianFn = (params: ModelParams, trace: ForwardTrace, opts: { tol: number; maxIter: number }) => JacobianNorms;
 

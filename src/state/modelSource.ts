@@ -6,7 +6,7 @@
  */
 
 import type { StateCreator } from 'zustand/vanilla';
-import type { Model } from '../engine/types';
+import type { Model } from '../engine';
 import { USER_TASK, errorText, loadIndex, loadModelFile, taskIds, type FetchText, type ModelEntry } from './models';
 import type { Settings } from './settings';
 import type { VisState } from './store';

@@ -4,9 +4,9 @@
  * built-in vocabulary. Everything here is plain data + functions; the store decides when to call it.
  */
 
-import { initParams } from '../engine/init';
-import { parseModelText } from '../engine/modelFile';
-import { CELL_KINDS, type CellKind, type Model, type TokenizerSpec } from '../engine/types';
+import { initParams } from '../engine';
+import { parseModelText } from '../engine';
+import { CELL_KINDS, type CellKind, type Model, type TokenizerSpec } from '../engine';
 
 /** One row of public/models/index.json. */
 export interface ModelEntry {

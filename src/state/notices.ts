@@ -3,7 +3,7 @@
  * run, in one table. Choosing the model (resolveModel.ts) returns a code; this module words it.
  */
 
-import { CELL_LABEL, type CellKind } from '../engine/types';
+import { CELL_LABEL, type CellKind } from '../engine';
 
 /** Why the model shown is not the one asked for (null in state when it is). */
 export type Notice =

@@ -5,7 +5,7 @@
  */
 
 import type { StateCreator } from 'zustand/vanilla';
-import type { CellKind } from '../engine/types';
+import type { CellKind } from '../engine';
 import type { CellRun } from './derived';
 import { jacobianRange, refineChunk } from './jacobianSteps';
 import { JACOBIAN_PRECISE, type CachedRun, type RunCache } from './runCache';

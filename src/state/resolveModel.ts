@@ -4,7 +4,7 @@
  * the model source it is given and makes random stand-ins through the `random` it is handed.
  */
 
-import { CELL_LABEL, type CellKind, type Model } from '../engine/types';
+import { CELL_LABEL, type CellKind, type Model } from '../engine';
 import { RANDOM_TASK, USER_TASK, isModelPath } from './models';
 import { loadedEntry, type ModelSource } from './modelSource';
 import { noticeText, type Notice } from './notices';

@@ -4,12 +4,12 @@
  * memoized per parameters object so an edit copies no weights.
  */
 
-import { backward } from '../engine/backward';
-import { createInputProjections, forward, type InputProjections } from '../engine/forward';
-import { withKnobs } from '../engine/init';
-import { jacobianNorms } from '../engine/jacobian';
-import { tokenize } from '../engine/tokenizer';
-import type { ForwardTrace, Model, ModelParams, StateGrads } from '../engine/types';
+import { backward } from '../engine';
+import { createInputProjections, forward, type InputProjections } from '../engine';
+import { withKnobs } from '../engine';
+import { jacobianNorms } from '../engine';
+import { tokenize } from '../engine';
+import type { ForwardTrace, Model, ModelParams, StateGrads } from '../engine';
 import { sharedPrefix, type LazyNorms } from './jacobianSteps';
 import { RUN_PROBLEM } from './notices';
 

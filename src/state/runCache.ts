@@ -5,7 +5,7 @@
  * runs the state shows now (which the refinement makes precise).
  */
 
-import type { CellKind, ForwardTrace, Model, ModelParams } from '../engine/types';
+import type { CellKind, ForwardTrace, Model, ModelParams } from '../engine';
 import { LazyNorms, normsWithPrefix } from './jacobianSteps';
 import { randomModel } from './models';
 import type { ModelInfo, RandomModels } from './resolveModel';

@@ -3,8 +3,8 @@
  * a component subscribed through one re-renders only when its answer changes.
  */
 
-import { CELLS } from '../engine/cells/index';
-import { GATE_NAMES, type CellKind, type ForwardTrace } from '../engine/types';
+import { CELLS } from '../engine';
+import { GATE_NAMES, type CellKind, type ForwardTrace } from '../engine';
 import type { VisState } from './store';
 
 const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Z}\p{M}]+$/u;

@@ -6,7 +6,7 @@
  */
 
 import type { StateCreator } from 'zustand/vanilla';
-import { CELL_KINDS, type CellKind } from '../engine/types';
+import { CELL_KINDS, type CellKind } from '../engine';
 import { BUILTIN_SENTENCE } from './models';
 import { exampleSentence } from './modelSource';
 import { DEFAULT_PANELS, normalizePanels, type PanelId } from './panels';

@@ -13,7 +13,7 @@
  */
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { CELL_LABEL } from '../engine/types';
+import { CELL_LABEL } from '../engine';
 import { createDerivedSlice, type DerivedSlice } from './derived';
 import type { FetchText } from './models';
 import { createModelSourceSlice, type ModelSourceSlice } from './modelSource';

@@ -8,8 +8,8 @@
  * training on its own arrays, and the page owns what it received.
  */
 
-import type { TaskId } from '../engine/tasks/task';
-import { BLOCKS, CELL_KINDS, type CellKind, type ModelParams, type TokenizerSpec } from '../engine/types';
+import type { TaskId } from '../engine';
+import { BLOCKS, CELL_KINDS, type CellKind, type ModelParams, type TokenizerSpec } from '../engine';
 
 /** The tasks the panel offers, in menu order. Listed here, not imported, so the page bundle stays free of the task generators. */
 export const TRAIN_TASKS: readonly TaskId[] = ['sentiment', 'long-range', 'brackets'];

@@ -8,13 +8,13 @@
  * the same seed, so the defaults reproduce a shipped model and its accuracy.
  */
 
-import { initParams } from '../engine/init';
-import { createRng } from '../engine/random';
-import { TASKS } from '../engine/tasks/index';
-import { RECIPES, scheduledLearningRate } from '../engine/tasks/recipes';
-import type { TaskId } from '../engine/tasks/task';
-import { createTrainer, encodeExamples, type EncodedExample, type Trainer } from '../engine/train';
-import type { ModelParams } from '../engine/types';
+import { initParams } from '../engine';
+import { createRng } from '../engine';
+import { TASKS } from '../engine';
+import { RECIPES, scheduledLearningRate } from '../engine';
+import type { TaskId } from '../engine';
+import { createTrainer, encodeExamples, type EncodedExample, type Trainer } from '../engine';
+import type { ModelParams } from '../engine';
 import { checkMainMessage, type ProgressMessage, type StartMessage, type TrainConfig, type WorkerToMain } from './trainProtocol';
 
 /** The held-out texts come from the CLI's fixed test seeds, so the panel scores on a subset of its test set. */

@@ -9,9 +9,9 @@
  */
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { modelToFile } from '../engine/modelFile';
-import { tokenize } from '../engine/tokenizer';
-import type { Model } from '../engine/types';
+import { modelToFile } from '../engine';
+import { tokenize } from '../engine';
+import type { Model } from '../engine';
 import { CELL_LABEL, type VisState } from './store';
 import { checkWorkerMessage, type MainToWorker, type TrainConfig, type WeightsMessage } from './trainProtocol';
 

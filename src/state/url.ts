@@ -4,7 +4,7 @@
  * message that names the key and what was wrong.
  */
 
-import { CELL_KINDS } from '../engine/types';
+import { CELL_KINDS } from '../engine';
 import { isModelPath } from './models';
 import { ALL_PANELS, type PanelId } from './panels';
 import { COLOR_BY, DEFAULT_SETTINGS, LIMITS, type Settings } from './settings';

@@ -5,8 +5,8 @@
  */
 
 import type { StoreApi } from 'zustand';
-import { MODEL_LIMITS, ModelFileError, parseJsonText, parseModelFile, type ModelLayout } from '../engine/modelFile';
-import type { Model } from '../engine/types';
+import { MODEL_LIMITS, ModelFileError, parseJsonText, parseModelFile, type ModelLayout } from '../engine';
+import type { Model } from '../engine';
 import { errorText } from './models';
 import type { VisState } from './store';
 

@@ -4,7 +4,7 @@
  * engine's descriptor. `Record<CellKind, CellView>` makes the compiler ask a new kind for its view.
  */
 import type { ReactNode } from 'react';
-import { CELL_LABEL, type CellKind } from '../../engine/types';
+import { CELL_LABEL, type CellKind } from '../../engine';
 import { gruView } from './gru';
 import { lstmView } from './lstm';
 import type { CellStepValues, DiagramKit, Equation, EquationContext, PartInfo } from './shared';

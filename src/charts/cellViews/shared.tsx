@@ -4,7 +4,7 @@
  * and the equation builders with their number formats.
  */
 import type { ReactNode } from 'react';
-import type { CellKind } from '../../engine/types';
+import type { CellKind } from '../../engine';
 
 /** The values of one step, each array of length H (one entry per hidden unit). */
 export interface CellStepValues {

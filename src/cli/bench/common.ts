@@ -2,9 +2,9 @@
  * What every benchmark process agrees on: sizes, weights, token ids, the work counted as flops,
  * the timing loop, and the messages between the driver (src/cli/bench.ts) and its workers.
  */
-import { initParams } from '../../engine/init';
-import { createRng } from '../../engine/random';
-import { BLOCKS, type CellKind, type ModelParams } from '../../engine/types';
+import { initParams } from '../../engine';
+import { createRng } from '../../engine';
+import { BLOCKS, type CellKind, type ModelParams } from '../../engine';
 
 /** The configuration: input 64, hidden 128, batch 1. V and K only size the embedding and head. */
 export const SIZES = { D: 64, H: 128, V: 1000, K: 4 } as const;

@@ -3,10 +3,10 @@
  * cases, and the Jacobian norms with the store's budgets. Runs in its own process, which never
  * loads tfjs (see the note in src/cli/bench.ts).
  */
-import { backward } from '../../engine/backward';
-import { forward } from '../../engine/forward';
-import { jacobianNorms } from '../../engine/jacobian';
-import type { CellKind, ForwardTrace } from '../../engine/types';
+import { backward } from '../../engine';
+import { forward } from '../../engine';
+import { jacobianNorms } from '../../engine';
+import type { CellKind, ForwardTrace } from '../../engine';
 import { JACOBIAN_PRECISE, JACOBIAN_QUICK } from '../../state/store';
 import { benchIds, benchParams, crossEntropy, measure, runWorker, TARGET, type CaseResult, type JacobianResult } from './common';
 

@@ -5,7 +5,7 @@
  * dL/dtheta . v of the loss along a direction v in parameter space, with no step size, so it
  * agrees with a correct reverse-mode gradient to rounding error (about 1e-13 relative here).
  */
-import type { CellKind, ModelParams, ParamGrads } from '../../engine/types';
+import type { CellKind, ModelParams, ParamGrads } from '../../engine';
 
 type Direction = ParamGrads;
 

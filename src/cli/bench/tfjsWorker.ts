@@ -16,7 +16,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CellKind, ModelParams } from '../../engine/types';
+import type { CellKind, ModelParams } from '../../engine';
 import {
   benchIds,
   benchParams,
