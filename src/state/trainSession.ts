@@ -85,193 +85,219 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function createTrainSession(host: SessionHost, options: SessionOptions = {}): TrainSession {
-  const sliceMs = options.sliceMs ?? 20;
-  const sliceSteps = options.sliceSteps ?? Infinity;
-  const weightsEveryMs = options.weightsEveryMs ?? 200;
-  const heldOutSize = options.heldOutSize ?? 500;
-  let state: SessionState = 'idle';
-  let run: Run | null = null;
-  // Bumped by start and reset, so a slice scheduled for an older run does nothing.
-  let generation = 0;
-  // Generating 20000 texts takes a few hundred ms; a restart with the same task and seed reuses them.
-  let dataCache: { key: string; train: EncodedExample[]; heldOut: EncodedExample[]; sample: string } | null = null;
+type SessionData = { train: EncodedExample[]; heldOut: EncodedExample[]; sample: string };
 
-  function fail(message: string): void {
-    host.post({ type: 'error', message });
-  }
+/** A session's settings and mutable state; the functions below read and change it. */
+interface Session {
+  host: SessionHost;
+  options: SessionOptions;
+  sliceMs: number;
+  sliceSteps: number;
+  weightsEveryMs: number;
+  heldOutSize: number;
+  state: SessionState;
+  run: Run | null;
+  /** bumped by start and reset, so a slice scheduled for an older run does nothing */
+  generation: number;
+  /** generating 20000 texts takes a few hundred ms; a restart with the same task and seed reuses them */
+  dataCache: (SessionData & { key: string }) | null;
+}
 
-  function postWeights(r: Run): void {
-    r.lastWeightsAt = host.now();
-    host.post({
-      type: 'weights',
-      step: r.trainer.steps,
-      params: copyParams(r.trainer.params),
-      tokenizer: { ...r.tokenizer, vocab: [...r.tokenizer.vocab] },
-      labels: [...r.labels],
-    });
-  }
+function fail(s: Session, message: string): void {
+  s.host.post({ type: 'error', message });
+}
 
-  function dataFor(config: TrainConfig): { train: EncodedExample[]; heldOut: EncodedExample[]; sample: string } {
-    const trainSize = options.trainSize ?? RECIPES[config.task].trainSize;
-    const key = JSON.stringify([config.task, config.seed, trainSize, heldOutSize]);
-    if (dataCache?.key !== key) {
-      const task = TASKS[config.task];
-      const trainTexts = task.generate(createRng(config.seed), 'train', trainSize);
-      const testTexts = task.generate(createRng(HELD_OUT_SEED[config.task]), 'test', heldOutSize);
-      dataCache = {
-        key,
-        train: encodeExamples(trainTexts, task.tokenizer),
-        heldOut: encodeExamples(testTexts, task.tokenizer),
-        sample: testTexts[0]?.text ?? '',
-      };
-    }
-    return dataCache;
-  }
+function postWeights(s: Session, r: Run): void {
+  r.lastWeightsAt = s.host.now();
+  s.host.post({
+    type: 'weights',
+    step: r.trainer.steps,
+    params: copyParams(r.trainer.params),
+    tokenizer: { ...r.tokenizer, vocab: [...r.tokenizer.vocab] },
+    labels: [...r.labels],
+  });
+}
 
-  function start(msg: StartMessage): void {
-    const { type: _type, ...config } = msg;
-    const gen = ++generation;
-    run = null;
-    state = 'idle';
-    const recipe = RECIPES[config.task];
+function dataFor(s: Session, config: TrainConfig): SessionData {
+  const trainSize = s.options.trainSize ?? RECIPES[config.task].trainSize;
+  const key = JSON.stringify([config.task, config.seed, trainSize, s.heldOutSize]);
+  if (s.dataCache?.key !== key) {
     const task = TASKS[config.task];
-    const { train, heldOut, sample } = dataFor(config);
-    // Seeds as in the CLI: data from seed, weights from seed + 101, batch order from seed + 202.
-    const params = initParams({
-      cell: config.cell,
-      inputSize: recipe.inputSize,
-      hiddenSize: config.hidden,
-      vocabSize: task.tokenizer.vocab.length,
-      numClasses: task.labels.length,
-      seed: config.seed + 101,
-      // initParams ignores it for a cell without a forget gate.
-      forgetBias: recipe.forgetBias,
-    });
-    const trainer = createTrainer({
-      params,
-      examples: train,
-      lr: config.lr,
-      batchSize: recipe.batchSize,
-      clipNorm: recipe.clipNorm,
-      seed: config.seed + 202,
-    });
-    const curvePoints = options.curvePoints ?? 200;
-    const evalPoints = options.evalPoints ?? 20;
-    const reportEvery = Math.max(1, Math.round(config.steps / curvePoints));
-    // Held-out checks fall on curve points, so every check has a point to sit on.
-    const evalEvery = reportEvery * Math.max(1, Math.round(config.steps / evalPoints / reportEvery));
-    run = {
-      config,
-      trainer,
-      heldOut,
-      tokenizer: task.tokenizer,
-      labels: task.labels,
-      reportEvery,
-      evalEvery,
-      lossSum: 0,
-      accSum: 0,
-      count: 0,
-      lastWeightsAt: 0,
+    const trainTexts = task.generate(createRng(config.seed), 'train', trainSize);
+    const testTexts = task.generate(createRng(HELD_OUT_SEED[config.task]), 'test', s.heldOutSize);
+    s.dataCache = {
+      key,
+      train: encodeExamples(trainTexts, task.tokenizer),
+      heldOut: encodeExamples(testTexts, task.tokenizer),
+      sample: testTexts[0]?.text ?? '',
     };
-    state = 'running';
-    host.post({ type: 'ready', totalSteps: config.steps, trainSize: train.length, heldOutSize: heldOut.length, sample });
-    // Step 0 at once, measured on the held-out texts (there is no batch yet): the curve starts at the untrained model.
-    const untrained = trainer.evaluate(heldOut);
-    host.post({ type: 'progress', step: 0, loss: untrained.loss, accuracy: untrained.accuracy, evalAccuracy: untrained.accuracy });
-    postWeights(run);
-    host.schedule(() => slice(gen));
   }
+  return s.dataCache;
+}
 
-  /** Trains until the slice's time or step budget is spent, reporting as it goes, then yields. */
-  function slice(gen: number): void {
-    if (gen !== generation || state !== 'running' || !run) return;
-    const r = run;
-    const total = r.config.steps;
-    const started = host.now();
-    let taken = 0;
-    try {
-      while (r.trainer.steps < total) {
-        r.trainer.setLearningRate(scheduledLearningRate(r.config.lr, r.trainer.steps, total));
-        const result = r.trainer.step();
-        taken++;
-        if (!Number.isFinite(result.loss)) {
-          state = 'idle';
-          run = null;
-          fail(`The loss became ${result.loss} at step ${result.step}: the learning rate ${r.config.lr} is too high for this model. Reset and try a smaller one.`);
+/** A fresh run of `config` on the given data: initial weights, trainer and reporting cadence. */
+function createRun(config: TrainConfig, train: EncodedExample[], heldOut: EncodedExample[], options: SessionOptions): Run {
+  const recipe = RECIPES[config.task];
+  const task = TASKS[config.task];
+  // Seeds as in the CLI: data from seed, weights from seed + 101, batch order from seed + 202.
+  const params = initParams({
+    cell: config.cell,
+    inputSize: recipe.inputSize,
+    hiddenSize: config.hidden,
+    vocabSize: task.tokenizer.vocab.length,
+    numClasses: task.labels.length,
+    seed: config.seed + 101,
+    // initParams ignores it for a cell without a forget gate.
+    forgetBias: recipe.forgetBias,
+  });
+  const trainer = createTrainer({
+    params,
+    examples: train,
+    lr: config.lr,
+    batchSize: recipe.batchSize,
+    clipNorm: recipe.clipNorm,
+    seed: config.seed + 202,
+  });
+  const curvePoints = options.curvePoints ?? 200;
+  const evalPoints = options.evalPoints ?? 20;
+  const reportEvery = Math.max(1, Math.round(config.steps / curvePoints));
+  // Held-out checks fall on curve points, so every check has a point to sit on.
+  const evalEvery = reportEvery * Math.max(1, Math.round(config.steps / evalPoints / reportEvery));
+  return {
+    config,
+    trainer,
+    heldOut,
+    tokenizer: task.tokenizer,
+    labels: task.labels,
+    reportEvery,
+    evalEvery,
+    lossSum: 0,
+    accSum: 0,
+    count: 0,
+    lastWeightsAt: 0,
+  };
+}
+
+function start(s: Session, msg: StartMessage): void {
+  const { type: _type, ...config } = msg;
+  const gen = ++s.generation;
+  s.run = null;
+  s.state = 'idle';
+  const { train, heldOut, sample } = dataFor(s, config);
+  const run = createRun(config, train, heldOut, s.options);
+  s.run = run;
+  s.state = 'running';
+  s.host.post({ type: 'ready', totalSteps: config.steps, trainSize: train.length, heldOutSize: heldOut.length, sample });
+  // Step 0 at once, measured on the held-out texts (there is no batch yet): the curve starts at the untrained model.
+  const untrained = run.trainer.evaluate(heldOut);
+  s.host.post({ type: 'progress', step: 0, loss: untrained.loss, accuracy: untrained.accuracy, evalAccuracy: untrained.accuracy });
+  postWeights(s, run);
+  s.host.schedule(() => slice(s, gen));
+}
+
+/** Trains until the slice's time or step budget is spent, reporting as it goes, then yields. */
+function slice(s: Session, gen: number): void {
+  if (gen !== s.generation || s.state !== 'running' || !s.run) return;
+  const r = s.run;
+  const total = r.config.steps;
+  const started = s.host.now();
+  let taken = 0;
+  try {
+    while (r.trainer.steps < total) {
+      r.trainer.setLearningRate(scheduledLearningRate(r.config.lr, r.trainer.steps, total));
+      const result = r.trainer.step();
+      taken++;
+      if (!Number.isFinite(result.loss)) {
+        s.state = 'idle';
+        s.run = null;
+        fail(s, `The loss became ${result.loss} at step ${result.step}: the learning rate ${r.config.lr} is too high for this model. Reset and try a smaller one.`);
+        return;
+      }
+      r.lossSum += result.loss;
+      r.accSum += result.accuracy;
+      r.count++;
+      const last = result.step === total;
+      if (result.step % r.reportEvery === 0 || last) {
+        const point: ProgressMessage = { type: 'progress', step: result.step, loss: r.lossSum / r.count, accuracy: r.accSum / r.count };
+        if (result.step % r.evalEvery === 0 || last) point.evalAccuracy = r.trainer.evaluate(r.heldOut).accuracy;
+        s.host.post(point);
+        r.lossSum = 0;
+        r.accSum = 0;
+        r.count = 0;
+        if (last) {
+          s.state = 'done';
+          postWeights(s, r);
+          s.host.post({ type: 'done', step: result.step, evalAccuracy: point.evalAccuracy ?? 0 });
           return;
         }
-        r.lossSum += result.loss;
-        r.accSum += result.accuracy;
-        r.count++;
-        const last = result.step === total;
-        if (result.step % r.reportEvery === 0 || last) {
-          const point: ProgressMessage = { type: 'progress', step: result.step, loss: r.lossSum / r.count, accuracy: r.accSum / r.count };
-          if (result.step % r.evalEvery === 0 || last) point.evalAccuracy = r.trainer.evaluate(r.heldOut).accuracy;
-          host.post(point);
-          r.lossSum = 0;
-          r.accSum = 0;
-          r.count = 0;
-          if (last) {
-            state = 'done';
-            postWeights(r);
-            host.post({ type: 'done', step: result.step, evalAccuracy: point.evalAccuracy ?? 0 });
-            return;
-          }
-        }
-        if (taken >= sliceSteps || host.now() - started >= sliceMs) break;
       }
-    } catch (err) {
-      state = 'idle';
-      run = null;
-      fail(`Training stopped: ${errorText(err)}`);
-      return;
+      if (taken >= s.sliceSteps || s.host.now() - started >= s.sliceMs) break;
     }
-    if (host.now() - r.lastWeightsAt >= weightsEveryMs) postWeights(r);
-    host.schedule(() => slice(gen));
+  } catch (err) {
+    s.state = 'idle';
+    s.run = null;
+    fail(s, `Training stopped: ${errorText(err)}`);
+    return;
   }
+  if (s.host.now() - r.lastWeightsAt >= s.weightsEveryMs) postWeights(s, r);
+  s.host.schedule(() => slice(s, gen));
+}
 
-  function handle(data: unknown): void {
-    const checked = checkMainMessage(data);
-    if (!checked.ok) {
-      fail(`The training worker ignored a message: ${checked.problem}`);
-      return;
-    }
-    const msg = checked.message;
-    try {
-      switch (msg.type) {
-        case 'start':
-          start(msg);
-          break;
-        case 'pause':
-          if (state !== 'running' || !run) return;
-          state = 'paused';
-          // The visualizer should show exactly the weights training stopped at.
-          postWeights(run);
-          break;
-        case 'resume':
-          if (state !== 'paused') return;
-          state = 'running';
-          host.schedule(() => slice(generation));
-          break;
-        case 'reset':
-          generation++;
-          run = null;
-          state = 'idle';
-          break;
-      }
-    } catch (err) {
-      generation++;
-      run = null;
-      state = 'idle';
-      fail(`Training could not ${msg.type}: ${errorText(err)}`);
-    }
+function handle(s: Session, data: unknown): void {
+  const checked = checkMainMessage(data);
+  if (!checked.ok) {
+    fail(s, `The training worker ignored a message: ${checked.problem}`);
+    return;
   }
+  const msg = checked.message;
+  try {
+    switch (msg.type) {
+      case 'start':
+        start(s, msg);
+        break;
+      case 'pause':
+        if (s.state !== 'running' || !s.run) return;
+        s.state = 'paused';
+        // The visualizer should show exactly the weights training stopped at.
+        postWeights(s, s.run);
+        break;
+      case 'resume':
+        if (s.state !== 'paused') return;
+        s.state = 'running';
+        s.host.schedule(() => slice(s, s.generation));
+        break;
+      case 'reset':
+        s.generation++;
+        s.run = null;
+        s.state = 'idle';
+        break;
+    }
+  } catch (err) {
+    s.generation++;
+    s.run = null;
+    s.state = 'idle';
+    fail(s, `Training could not ${msg.type}: ${errorText(err)}`);
+  }
+}
 
+/** Creates the worker's training session: `host` posts, schedules and keeps time; `options` size the run. */
+export function createTrainSession(host: SessionHost, options: SessionOptions = {}): TrainSession {
+  const s: Session = {
+    host,
+    options,
+    sliceMs: options.sliceMs ?? 20,
+    sliceSteps: options.sliceSteps ?? Infinity,
+    weightsEveryMs: options.weightsEveryMs ?? 200,
+    heldOutSize: options.heldOutSize ?? 500,
+    state: 'idle',
+    run: null,
+    generation: 0,
+    dataCache: null,
+  };
   return {
-    handle,
+    handle: (data) => handle(s, data),
     get state() {
-      return state;
+      return s.state;
     },
   };
 }

@@ -108,243 +108,282 @@ export function trainingLabel(config: TrainConfig, step: number): string {
   return `training: ${config.task} ${CELL_LABEL[config.cell]} step ${step}`;
 }
 
-export function createTrainingClient(vis: StoreApi<VisState>, options: TrainingClientOptions = {}): TrainingClient {
-  const store = createStore<TrainingState>()(() => ({ ...IDLE }));
-  const applyEveryMs = options.applyEveryMs ?? 200;
-  const progressEveryMs = options.progressEveryMs ?? 100;
-  const now = options.now ?? (() => performance.now());
-  let worker: WorkerLike | null = null;
-  let latest: { model: Model; step: number } | null = null;
-  let pending: WeightsMessage | null = null;
-  let applyTimer: ReturnType<typeof setTimeout> | null = null;
-  // Curve points not yet in the store: the panel re-renders once per batch, not once per point.
-  let buffered: { points: TrainPoint[]; evals: EvalPoint[] } = { points: [], evals: [] };
-  let flushTimer: ReturnType<typeof setTimeout> | null = null;
-  let lastApplied = -Infinity;
-  // What the last hand-over cost the page (recompute, render, layout, paint), measured to the frame after it.
-  let applyCostMs = 0;
-  let shownOnce = false;
-  let sample = '';
-  // Start of the current running stretch; null while paused or stopped.
-  let runningSince: number | null = null;
-  let elapsedBefore = 0;
+/** A client's settings and mutable state between calls; the functions below read and change it. */
+interface ClientContext {
+  vis: StoreApi<VisState>;
+  store: StoreApi<TrainingState>;
+  options: TrainingClientOptions;
+  applyEveryMs: number;
+  progressEveryMs: number;
+  now: () => number;
+  worker: WorkerLike | null;
+  latest: { model: Model; step: number } | null;
+  pending: WeightsMessage | null;
+  applyTimer: ReturnType<typeof setTimeout> | null;
+  /** curve points not yet in the store: the panel re-renders once per batch, not once per point */
+  buffered: { points: TrainPoint[]; evals: EvalPoint[] };
+  flushTimer: ReturnType<typeof setTimeout> | null;
+  lastApplied: number;
+  /** what the last hand-over cost the page (recompute, render, layout, paint), measured to the frame after it */
+  applyCostMs: number;
+  shownOnce: boolean;
+  sample: string;
+  /** start of the current running stretch; null while paused or stopped */
+  runningSince: number | null;
+  elapsedBefore: number;
+}
 
-  const set = (patch: Partial<TrainingState>): void => store.setState(patch);
-  const elapsed = (): number => elapsedBefore + (runningSince === null ? 0 : now() - runningSince);
+function set(c: ClientContext, patch: Partial<TrainingState>): void {
+  c.store.setState(patch);
+}
 
-  function stopClock(): void {
-    elapsedBefore = elapsed();
-    runningSince = null;
+function elapsed(c: ClientContext): number {
+  return c.elapsedBefore + (c.runningSince === null ? 0 : c.now() - c.runningSince);
+}
+
+function stopClock(c: ClientContext): void {
+  c.elapsedBefore = elapsed(c);
+  c.runningSince = null;
+}
+
+function flushProgress(c: ClientContext): void {
+  if (c.flushTimer !== null) clearTimeout(c.flushTimer);
+  c.flushTimer = null;
+  if (c.buffered.points.length === 0 && c.buffered.evals.length === 0) return;
+  const s = c.store.getState();
+  const last = c.buffered.points[c.buffered.points.length - 1];
+  set(c, {
+    points: [...s.points, ...c.buffered.points],
+    evals: c.buffered.evals.length > 0 ? [...s.evals, ...c.buffered.evals] : s.evals,
+    step: last ? Math.max(s.step, last.step) : s.step,
+    elapsedMs: elapsed(c),
+  });
+  c.buffered = { points: [], evals: [] };
+}
+
+function dropProgress(c: ClientContext): void {
+  if (c.flushTimer !== null) clearTimeout(c.flushTimer);
+  c.flushTimer = null;
+  c.buffered = { points: [], evals: [] };
+}
+
+function clearApply(c: ClientContext): void {
+  if (c.applyTimer !== null) clearTimeout(c.applyTimer);
+  c.applyTimer = null;
+  c.pending = null;
+}
+
+function kill(c: ClientContext): void {
+  if (c.worker) {
+    c.worker.onmessage = null;
+    c.worker.onerror = null;
+    c.worker.onmessageerror = null;
+    c.worker.terminate();
   }
+  c.worker = null;
+}
 
-  function flushProgress(): void {
-    if (flushTimer !== null) clearTimeout(flushTimer);
-    flushTimer = null;
-    if (buffered.points.length === 0 && buffered.evals.length === 0) return;
-    const s = store.getState();
-    const last = buffered.points[buffered.points.length - 1];
-    set({
-      points: [...s.points, ...buffered.points],
-      evals: buffered.evals.length > 0 ? [...s.evals, ...buffered.evals] : s.evals,
-      step: last ? Math.max(s.step, last.step) : s.step,
-      elapsedMs: elapsed(),
-    });
-    buffered = { points: [], evals: [] };
+function crash(c: ClientContext, message: string): void {
+  flushProgress(c);
+  kill(c);
+  stopClock(c);
+  clearApply(c);
+  set(c, { status: 'error', error: message, elapsedMs: elapsed(c) });
+}
+
+function toModel(msg: WeightsMessage, config: TrainConfig): Model {
+  return {
+    name: `gatescope ${config.task}-${config.cell} trained in the browser (seed ${config.seed}, step ${msg.step} of ${config.steps})`,
+    params: msg.params,
+    tokenizer: msg.tokenizer,
+    labels: msg.labels,
+  };
+}
+
+/** Replaces a sentence the task cannot read (a sentiment review shown to the letter task) with the task's example. */
+function fitSentence(c: ClientContext, model: Model, config: TrainConfig): void {
+  const sentence = c.vis.getState().sentence;
+  const tok = tokenize(sentence, model.tokenizer);
+  if (tok.ids.length === 0 || tok.unknown.some(Boolean)) {
+    const shipped = c.vis.getState().library.entries.find((e) => e.task === config.task && e.sentence !== '');
+    const replacement = shipped?.sentence ?? c.sample;
+    if (replacement !== '') c.vis.getState().setSentence(replacement);
   }
+}
 
-  function dropProgress(): void {
-    if (flushTimer !== null) clearTimeout(flushTimer);
-    flushTimer = null;
-    buffered = { points: [], evals: [] };
+/** Shows the pending weights in the visualizer. */
+function applyPending(c: ClientContext): void {
+  c.applyTimer = null;
+  const msg = c.pending;
+  c.pending = null;
+  const config = c.store.getState().config;
+  if (!msg || !config) return;
+  const started = c.now();
+  c.lastApplied = started;
+  const model = c.latest?.step === msg.step ? c.latest.model : toModel(msg, config);
+  c.vis.getState().loadUserModel(model, { label: trainingLabel(config, msg.step), source: 'training' });
+  if (typeof requestAnimationFrame === 'function') {
+    // A task queued from a frame callback runs after that frame is drawn.
+    requestAnimationFrame(() => setTimeout(() => (c.applyCostMs = c.now() - started), 0));
   }
-
-  function clearApply(): void {
-    if (applyTimer !== null) clearTimeout(applyTimer);
-    applyTimer = null;
-    pending = null;
+  if (!c.shownOnce) {
+    c.shownOnce = true;
+    fitSentence(c, model, config);
   }
+}
 
-  function kill(): void {
-    if (worker) {
-      worker.onmessage = null;
-      worker.onerror = null;
-      worker.onmessageerror = null;
-      worker.terminate();
-    }
-    worker = null;
+function onWeights(c: ClientContext, msg: WeightsMessage): void {
+  const config = c.store.getState().config;
+  if (!config) return;
+  c.latest = { model: toModel(msg, config), step: msg.step };
+  // Weights can be a few steps past the last curve point (a pause between points): the step count follows them.
+  set(c, { weightsStep: msg.step, step: Math.max(c.store.getState().step, msg.step) });
+  c.pending = msg;
+  const status = c.store.getState().status;
+  // At a pause or the end, show the exact weights at once. While running, at most every applyEveryMs,
+  // and rarer when a hand-over is expensive, so redrawing the page takes at most a third of its time.
+  const every = Math.min(MAX_APPLY_EVERY_MS, Math.max(c.applyEveryMs, 3 * c.applyCostMs));
+  const wait = status === 'running' ? Math.max(0, every - (c.now() - c.lastApplied)) : 0;
+  if (c.applyTimer !== null) {
+    if (wait > 0) return;
+    clearTimeout(c.applyTimer);
   }
+  c.applyTimer = setTimeout(() => applyPending(c), wait);
+}
 
-  function crash(message: string): void {
-    flushProgress();
-    kill();
-    stopClock();
-    clearApply();
-    set({ status: 'error', error: message, elapsedMs: elapsed() });
+function onMessage(c: ClientContext, data: unknown): void {
+  const checked = checkWorkerMessage(data);
+  if (!checked.ok) {
+    crash(c, `The training worker sent a message that does not fit: ${checked.problem}`);
+    return;
   }
-
-  /** Shows the pending weights in the visualizer. */
-  function apply(): void {
-    applyTimer = null;
-    const msg = pending;
-    pending = null;
-    const config = store.getState().config;
-    if (!msg || !config) return;
-    const started = now();
-    lastApplied = started;
-    const model = latest?.step === msg.step ? latest.model : toModel(msg, config);
-    vis.getState().loadUserModel(model, { label: trainingLabel(config, msg.step), source: 'training' });
-    if (typeof requestAnimationFrame === 'function') {
-      // A task queued from a frame callback runs after that frame is drawn.
-      requestAnimationFrame(() => setTimeout(() => (applyCostMs = now() - started), 0));
-    }
-    if (!shownOnce) {
-      shownOnce = true;
-      // A sentence the task cannot read (a sentiment review shown to the letter task) is replaced by the task's example.
-      const sentence = vis.getState().sentence;
-      const tok = tokenize(sentence, model.tokenizer);
-      if (tok.ids.length === 0 || tok.unknown.some(Boolean)) {
-        const shipped = vis.getState().library.entries.find((e) => e.task === config.task && e.sentence !== '');
-        const replacement = shipped?.sentence ?? sample;
-        if (replacement !== '') vis.getState().setSentence(replacement);
+  const msg = checked.message;
+  const s = c.store.getState();
+  switch (msg.type) {
+    case 'ready':
+      c.sample = msg.sample;
+      c.runningSince = s.status === 'preparing' ? c.now() : c.runningSince;
+      set(c, {
+        status: s.status === 'preparing' ? 'running' : s.status,
+        totalSteps: msg.totalSteps,
+        trainSize: msg.trainSize,
+        heldOutSize: msg.heldOutSize,
+      });
+      break;
+    case 'progress':
+      c.buffered.points.push({ step: msg.step, loss: msg.loss, accuracy: msg.accuracy });
+      if (msg.evalAccuracy !== undefined) c.buffered.evals.push({ step: msg.step, accuracy: msg.evalAccuracy });
+      if (c.progressEveryMs <= 0) flushProgress(c);
+      else if (c.flushTimer === null) c.flushTimer = setTimeout(() => flushProgress(c), c.progressEveryMs);
+      break;
+    case 'weights':
+      onWeights(c, msg);
+      break;
+    case 'done':
+      flushProgress(c);
+      stopClock(c);
+      set(c, { status: 'done', step: msg.step, elapsedMs: elapsed(c) });
+      if (c.pending) {
+        // The final weights are shown now rather than after the throttle.
+        if (c.applyTimer !== null) clearTimeout(c.applyTimer);
+        applyPending(c);
       }
-    }
+      break;
+    case 'error':
+      crash(c, msg.message);
+      break;
   }
+}
 
-  function toModel(msg: WeightsMessage, config: TrainConfig): Model {
-    return {
-      name: `gatescope ${config.task}-${config.cell} trained in the browser (seed ${config.seed}, step ${msg.step} of ${config.steps})`,
-      params: msg.params,
-      tokenizer: msg.tokenizer,
-      labels: msg.labels,
-    };
-  }
+function send(c: ClientContext, message: MainToWorker): void {
+  c.worker?.postMessage(message);
+}
 
-  function onWeights(msg: WeightsMessage): void {
-    const config = store.getState().config;
-    if (!config) return;
-    latest = { model: toModel(msg, config), step: msg.step };
-    // Weights can be a few steps past the last curve point (a pause between points): the step count follows them.
-    set({ weightsStep: msg.step, step: Math.max(store.getState().step, msg.step) });
-    pending = msg;
-    const status = store.getState().status;
-    // At a pause or the end, show the exact weights at once. While running, at most every applyEveryMs,
-    // and rarer when a hand-over is expensive, so redrawing the page takes at most a third of its time.
-    const every = Math.min(MAX_APPLY_EVERY_MS, Math.max(applyEveryMs, 3 * applyCostMs));
-    const wait = status === 'running' ? Math.max(0, every - (now() - lastApplied)) : 0;
-    if (applyTimer !== null) {
-      if (wait > 0) return;
-      clearTimeout(applyTimer);
-    }
-    applyTimer = setTimeout(apply, wait);
+function ensureWorker(c: ClientContext): WorkerLike | null {
+  if (c.worker) return c.worker;
+  try {
+    const w = (c.options.createWorker ?? defaultWorker)();
+    w.onmessage = (event) => onMessage(c, event.data);
+    w.onerror = (event) => crash(c, `The training worker stopped: ${event?.message || 'it failed to load or crashed'}.`);
+    w.onmessageerror = () => crash(c, 'The training worker sent a message the page could not read.');
+    c.worker = w;
+    return w;
+  } catch (err) {
+    crash(c, `The training worker could not be started: ${err instanceof Error ? err.message : String(err)}.`);
+    return null;
   }
+}
 
-  function onMessage(data: unknown): void {
-    const checked = checkWorkerMessage(data);
-    if (!checked.ok) {
-      crash(`The training worker sent a message that does not fit: ${checked.problem}`);
-      return;
-    }
-    const msg = checked.message;
-    const s = store.getState();
-    switch (msg.type) {
-      case 'ready':
-        sample = msg.sample;
-        runningSince = s.status === 'preparing' ? now() : runningSince;
-        set({
-          status: s.status === 'preparing' ? 'running' : s.status,
-          totalSteps: msg.totalSteps,
-          trainSize: msg.trainSize,
-          heldOutSize: msg.heldOutSize,
-        });
-        break;
-      case 'progress':
-        buffered.points.push({ step: msg.step, loss: msg.loss, accuracy: msg.accuracy });
-        if (msg.evalAccuracy !== undefined) buffered.evals.push({ step: msg.step, accuracy: msg.evalAccuracy });
-        if (progressEveryMs <= 0) flushProgress();
-        else if (flushTimer === null) flushTimer = setTimeout(flushProgress, progressEveryMs);
-        break;
-      case 'weights':
-        onWeights(msg);
-        break;
-      case 'done':
-        flushProgress();
-        stopClock();
-        set({ status: 'done', step: msg.step, elapsedMs: elapsed() });
-        if (pending) {
-          // The final weights are shown now rather than after the throttle.
-          if (applyTimer !== null) clearTimeout(applyTimer);
-          apply();
-        }
-        break;
-      case 'error':
-        crash(msg.message);
-        break;
-    }
-  }
-
-  function send(message: MainToWorker): void {
-    worker?.postMessage(message);
-  }
-
-  function ensureWorker(): WorkerLike | null {
-    if (worker) return worker;
-    try {
-      const w = (options.createWorker ?? defaultWorker)();
-      w.onmessage = (event) => onMessage(event.data);
-      w.onerror = (event) => crash(`The training worker stopped: ${event?.message || 'it failed to load or crashed'}.`);
-      w.onmessageerror = () => crash('The training worker sent a message the page could not read.');
-      worker = w;
-      return w;
-    } catch (err) {
-      crash(`The training worker could not be started: ${err instanceof Error ? err.message : String(err)}.`);
-      return null;
-    }
-  }
+/**
+ * Creates the page's training client: its own store of the run's status and curve, a worker started
+ * on the first `start`, and throttled hand-overs of the newest weights to the visualizer store `vis`.
+ */
+export function createTrainingClient(vis: StoreApi<VisState>, options: TrainingClientOptions = {}): TrainingClient {
+  const c: ClientContext = {
+    vis,
+    store: createStore<TrainingState>()(() => ({ ...IDLE })),
+    options,
+    applyEveryMs: options.applyEveryMs ?? 200,
+    progressEveryMs: options.progressEveryMs ?? 100,
+    now: options.now ?? (() => performance.now()),
+    worker: null,
+    latest: null,
+    pending: null,
+    applyTimer: null,
+    buffered: { points: [], evals: [] },
+    flushTimer: null,
+    lastApplied: -Infinity,
+    applyCostMs: 0,
+    shownOnce: false,
+    sample: '',
+    runningSince: null,
+    elapsedBefore: 0,
+  };
 
   return {
-    store,
+    store: c.store,
     start(config) {
-      clearApply();
-      dropProgress();
-      latest = null;
-      shownOnce = false;
-      lastApplied = -Infinity;
-      elapsedBefore = 0;
-      runningSince = null;
-      set({ ...IDLE, status: 'preparing', config, totalSteps: config.steps });
-      if (!ensureWorker()) return;
-      send({ type: 'start', ...config });
+      clearApply(c);
+      dropProgress(c);
+      c.latest = null;
+      c.shownOnce = false;
+      c.lastApplied = -Infinity;
+      c.elapsedBefore = 0;
+      c.runningSince = null;
+      set(c, { ...IDLE, status: 'preparing', config, totalSteps: config.steps });
+      if (!ensureWorker(c)) return;
+      send(c, { type: 'start', ...config });
     },
     pause() {
-      if (store.getState().status !== 'running') return;
-      stopClock();
-      flushProgress();
-      set({ status: 'paused', elapsedMs: elapsed() });
-      send({ type: 'pause' });
+      if (c.store.getState().status !== 'running') return;
+      stopClock(c);
+      flushProgress(c);
+      set(c, { status: 'paused', elapsedMs: elapsed(c) });
+      send(c, { type: 'pause' });
     },
     resume() {
-      if (store.getState().status !== 'paused') return;
-      runningSince = now();
-      set({ status: 'running' });
-      send({ type: 'resume' });
+      if (c.store.getState().status !== 'paused') return;
+      c.runningSince = c.now();
+      set(c, { status: 'running' });
+      send(c, { type: 'resume' });
     },
     reset() {
-      clearApply();
-      dropProgress();
-      send({ type: 'reset' });
-      latest = null;
-      elapsedBefore = 0;
-      runningSince = null;
-      set({ ...IDLE });
+      clearApply(c);
+      dropProgress(c);
+      send(c, { type: 'reset' });
+      c.latest = null;
+      c.elapsedBefore = 0;
+      c.runningSince = null;
+      set(c, { ...IDLE });
     },
-    model: () => latest?.model ?? null,
+    model: () => c.latest?.model ?? null,
     modelFile() {
-      return latest ? modelToFile(latest.model, 'pytorch') : null;
+      return c.latest ? modelToFile(c.latest.model, 'pytorch') : null;
     },
     dispose() {
-      clearApply();
-      dropProgress();
-      kill();
+      clearApply(c);
+      dropProgress(c);
+      kill(c);
     },
   };
 }
