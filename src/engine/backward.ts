@@ -187,23 +187,31 @@ function nextTokenHead(params: ModelParams, trace: ForwardTrace, top: LayerTrace
   const first = lossStep ?? 0;
   const last = lossStep ?? T - 2;
   const n = last - first + 1;
+  // DL (n x K): dL/dlogits_t = (probs_t - onehot(ids[t+1])) / n for the loss steps t = first..last.
+  const dl = scratch('backward.dLogits', n * K);
   let loss = 0;
   for (let t = first; t <= last; t++) {
     const o = t * K;
+    const r = (t - first) * K;
     const target = trace.ids[t + 1];
+    // log-sum-exp on the logits keeps the loss exact where probs[target] underflows to 0.
     let max = -Infinity;
     for (let k = 0; k < K; k++) if (trace.logitsPerStep[o + k] > max) max = trace.logitsPerStep[o + k];
     let sumExp = 0;
     for (let k = 0; k < K; k++) sumExp += Math.exp(trace.logitsPerStep[o + k] - max);
     loss += max + Math.log(sumExp) - trace.logitsPerStep[o + target];
-    for (let k = 0; k < K; k++) {
-      const dl = (trace.probsPerStep[o + k] - (k === target ? 1 : 0)) / n;
-      for (let j = 0; j < H; j++) dh[t * H + j] += params.headWeight[k * H + j] * dl;
-      if (grads) {
-        grads.headBias[k] += dl;
-        for (let j = 0; j < H; j++) grads.headWeight[k * H + j] += dl * top.h[t * H + j];
-      }
-    }
+    for (let k = 0; k < K; k++) dl[r + k] = (trace.probsPerStep[o + k] - (k === target ? 1 : 0)) / n;
+  }
+  // dL/dh_t = W^T dl_t for every loss step at once: DH (n x H) += DL (n x K) W (K x H).
+  const weight = scratchDense('backward.headWeight', K * H);
+  copyToDense(params.headWeight, K * H, weight);
+  gemmAdd(n, K, H, dl, 0, K, 1, weight, 0, H, dh, first * H, H);
+  if (grads) {
+    // dW = DL^T H_top (K x H), db = the column sums of DL.
+    const h = scratchDense('backward.h', n * H);
+    for (let i = 0; i < n * H; i++) h[i] = top.h[first * H + i];
+    gemmAdd(K, n, H, dl, 0, 1, K, h, 0, H, grads.headWeight, 0, H);
+    for (let r = 0; r < n; r++) for (let k = 0; k < K; k++) grads.headBias[k] += dl[r * K + k];
   }
   return loss / n;
 }
