@@ -26,6 +26,8 @@ import { CELL_KINDS, type BackwardResult, type CellKind, type ForwardTrace, type
 import {
   benchIds,
   benchParams,
+  caseKey,
+  caseLabel,
   flops,
   gradsFileName,
   median,
@@ -41,6 +43,7 @@ import {
   type WorkerRequest,
   type WorkerResult,
   IMPLS,
+  NEXT_TOKEN_V,
 } from './bench/common';
 import { directionalDerivative } from './bench/reference';
 
@@ -218,10 +221,7 @@ const fmt = (ms: number | undefined): string =>
   ms === undefined ? '-' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
 const fmtRatio = (r: number | undefined): string => (r === undefined ? '-' : r >= 100 ? r.toFixed(0) : r.toFixed(1));
 
-interface Row {
-  cell: CellKind;
-  T: number;
-  mode: Mode;
+interface Row extends Case {
   gflop: number;
   impls: Partial<Record<Impl, { medianMs: number; minMs: number; cpuMedianMs: number; reps: number; gflops: number; loss: number }>>;
   /** tfjs median / engine median, measured in this run */
@@ -260,10 +260,19 @@ async function main(argv: readonly string[]): Promise<number> {
     const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
     const cases: Case[] = [];
     for (const cell of opts.cells) for (const T of opts.Ts) for (const mode of ['fwd', 'fwd+bptt'] as Mode[]) cases.push({ cell, T, mode });
+    // Engine-only rows (issue 14): a 2-layer LSTM and a next-token LSTM at T = 64 and 1024.
+    const stackCases: Case[] = [];
+    if (opts.cells.includes('lstm')) {
+      for (const T of opts.Ts.filter((t) => t === 64 || t === 1024)) {
+        for (const mode of ['fwd', 'fwd+bptt'] as Mode[]) {
+          stackCases.push({ cell: 'lstm', T, mode, layers: 2 }, { cell: 'lstm', T, mode, predicts: 'next-token' });
+        }
+      }
+    }
 
     const results: WorkerResult[] = [];
     for (const impl of opts.impls) {
-      const req: WorkerRequest = { impl, cases, budget: budgetFor(impl, opts.quick) };
+      const req: WorkerRequest = { impl, cases: impl === 'engine' ? [...cases, ...stackCases] : cases, budget: budgetFor(impl, opts.quick) };
       if (impl !== 'engine') Object.assign(req, { gradsDir: dir, wasmDir });
       else req.jacobianTs = opts.Ts.filter((T) => T <= 256);
       results.push(runWorker(impl === 'engine' ? scripts.engine : scripts.tfjs, req, dir));
@@ -272,11 +281,11 @@ async function main(argv: readonly string[]): Promise<number> {
 
     // Table rows, ratios from this run.
     const byImpl = new Map<Impl, Map<string, CaseResult>>();
-    for (const r of results) byImpl.set(r.impl, new Map(r.results.map((c) => [`${c.cell}/${c.T}/${c.mode}`, c])));
-    const rows: Row[] = cases.map((c) => {
+    for (const r of results) byImpl.set(r.impl, new Map(r.results.map((c) => [caseKey(c), c])));
+    const rows: Row[] = [...cases, ...stackCases].map((c) => {
       const row: Row = { ...c, gflop: flops(c) / 1e9, impls: {}, speedup: {}, speedupCpu: {} };
       for (const impl of opts.impls) {
-        const cr = byImpl.get(impl)?.get(`${c.cell}/${c.T}/${c.mode}`);
+        const cr = byImpl.get(impl)?.get(caseKey(c));
         if (!cr) continue;
         const med = median(cr.timing.wallMs);
         row.impls[impl] = {
@@ -308,7 +317,7 @@ async function main(argv: readonly string[]): Promise<number> {
           const trace: ForwardTrace = forward(params, benchIds(T));
           const back: BackwardResult = backward(params, trace, TARGET);
           const other = new Float64Array(readFileSync(join(dir, gradsFileName(impl, { cell, T, mode: 'fwd+bptt' }))).buffer.slice(0));
-          const tfLoss = byImpl.get(impl)?.get(`${cell}/${T}/fwd+bptt`)?.loss ?? NaN;
+          const tfLoss = byImpl.get(impl)?.get(caseKey({ cell, T, mode: 'fwd+bptt' }))?.loss ?? NaN;
           agreement.push({ impl, cell, T, ...gradientAgreement(back.params, other), lossDiff: Math.abs(tfLoss - back.loss) / Math.abs(back.loss) });
         }
       }
@@ -363,7 +372,7 @@ function checkBudgets(
   memory: { cell: CellKind; bytes: number }[],
 ): BudgetLine[] {
   const find = (cell: CellKind, T: number, mode: Mode): Row | undefined =>
-    rows.find((r) => r.cell === cell && r.T === T && r.mode === mode);
+    rows.find((r) => caseKey(r) === caseKey({ cell, T, mode }));
   const timeLine = (name: string, cell: CellKind, T: number, mode: Mode, limitMs: number): BudgetLine => {
     const e = find(cell, T, mode)?.impls.engine;
     if (!e) return { name, limit: `<= ${limitMs} ms`, value: '-', status: 'not measured' };
@@ -397,6 +406,23 @@ function checkBudgets(
     speedLine('tfjs-cpu', 20),
     speedLine('tfjs-wasm', 8),
   ];
+  // Issue 14: a second layer may cost at most 1.1x the first on top of it, in the same run.
+  for (const T of [64, 1024]) {
+    const name = `2-layer LSTM fwd+bptt T=${T} at most 2.1x the 1-layer time`;
+    const one = find('lstm', T, 'fwd+bptt')?.impls.engine;
+    const two = rows.find((r) => caseKey(r) === caseKey({ cell: 'lstm', T, mode: 'fwd+bptt', layers: 2 }))?.impls.engine;
+    if (!one || !two) {
+      lines.push({ name, limit: '<= 2.1x', value: '-', status: 'not measured' });
+      continue;
+    }
+    const ratio = two.medianMs / one.medianMs;
+    lines.push({
+      name,
+      limit: '<= 2.1x',
+      value: `${ratio.toFixed(2)}x (${fmt(two.medianMs)} / ${fmt(one.medianMs)} ms; from CPU time ${(two.cpuMedianMs / one.cpuMedianMs).toFixed(2)}x)`,
+      status: ratio <= 2.1 ? 'met' : 'missed',
+    });
+  }
   const f32 = agreement.reduce((m, a) => Math.max(m, a.maxRel), 0);
   lines.push({
     name: 'gradients agree with tfjs within 1e-6 relative',
@@ -460,7 +486,7 @@ function printReport(
   for (const i of impls) head.push(`GF/s ${i.replace('tfjs-', '')}`);
   const table: string[][] = [head];
   for (const r of rows) {
-    const line = [r.cell, String(r.T), r.mode];
+    const line = [caseLabel(r), String(r.T), r.mode];
     for (const i of impls) {
       const m = r.impls[i];
       line.push(fmt(m?.medianMs), fmt(m?.minMs), ...(i === 'engine' ? [fmt(m?.cpuMedianMs)] : []));
@@ -472,6 +498,7 @@ function printReport(
   const widths = head.map((_, k) => Math.max(...table.map((l) => l[k].length)));
   for (const l of table) out.push(l.map((cell, k) => (k < 3 ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  '));
   out.push('"x cpu", "x wasm": tfjs median / engine median in this run (how many times faster the engine is)');
+  out.push(`"lstm x2": two stacked layers (engine only); "lstm next": a next-token head over V = ${NEXT_TOKEN_V} tokens at every step (engine only)`);
   out.push('');
   if (agreement.length > 0) {
     out.push('gradient agreement with tfjs (float32; same float32-rounded weights), max over parameter tensors of max|diff| / max|engine|:');

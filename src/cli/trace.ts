@@ -1,7 +1,7 @@
 /**
  * gatescope trace: every number the visualizer draws for one sentence, as one JSON object.
  *
- *   npm run --silent trace -- --model <file> --text "<text>" [--target <label>]
+ *   npm run --silent trace -- --model <file> --text "<text>" [--target <label>] [--loss-step <k>]
  *
  * Exit 0 with the JSON on stdout; on bad input exit 1, nothing on stdout and one line on stderr
  * naming the field or the problem. Numbers are float64 printed with JSON's shortest round-trip
@@ -18,7 +18,7 @@ import { buildTrace, stringifyTrace, TraceTextError } from '../engine';
 // The trace object itself is built in the engine, so the app's JSON download is the same format.
 export { buildTrace, stringifyTrace, traceToJson } from '../engine';
 
-const USAGE = 'usage: npm run --silent trace -- --model <file> --text "<text>" [--target <label>]';
+const USAGE = 'usage: npm run --silent trace -- --model <file> --text "<text>" [--target <label>] [--loss-step <k>]';
 
 /** Bad command-line input: reported as one line on stderr with exit code 1. */
 export class TraceInputError extends Error {
@@ -32,19 +32,23 @@ export interface TraceArgs {
   model: string;
   text: string;
   target?: string;
+  /** a next-token model: the one step whose term is the loss */
+  lossStep?: number;
   help?: boolean;
 }
 
-/** Parses `--model f --text t [--target l]` (also `--name=value`). Throws TraceInputError. */
+type ArgName = 'model' | 'text' | 'target' | 'loss-step';
+
+/** Parses `--model f --text t [--target l] [--loss-step k]` (also `--name=value`). Throws TraceInputError. */
 export function parseArgs(argv: readonly string[]): TraceArgs {
-  const values: Partial<Record<'model' | 'text' | 'target', string>> = {};
+  const values: Partial<Record<ArgName, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') continue;
     if (arg === '--help' || arg === '-h') return { model: '', text: '', help: true };
-    const match = /^--(model|text|target)(?:=([\s\S]*))?$/.exec(arg);
+    const match = /^--(model|text|target|loss-step)(?:=([\s\S]*))?$/.exec(arg);
     if (!match) throw new TraceInputError(`unknown argument ${JSON.stringify(arg)} (${USAGE})`);
-    const name = match[1] as 'model' | 'text' | 'target';
+    const name = match[1] as ArgName;
     let value = match[2];
     if (value === undefined) {
       if (i + 1 >= argv.length) throw new TraceInputError(`--${name}: missing value (${USAGE})`);
@@ -55,7 +59,13 @@ export function parseArgs(argv: readonly string[]): TraceArgs {
   }
   if (values.model === undefined) throw new TraceInputError(`--model: missing (${USAGE})`);
   if (values.text === undefined) throw new TraceInputError(`--text: missing (${USAGE})`);
-  return { model: values.model, text: values.text, target: values.target };
+  const args: TraceArgs = { model: values.model, text: values.text, target: values.target };
+  const step = values['loss-step'];
+  if (step !== undefined) {
+    if (!/^\d+$/.test(step.trim())) throw new TraceInputError(`--loss-step: expected a step number (0, 1, ...), found ${JSON.stringify(step)}`);
+    args.lossStep = Number(step.trim());
+  }
+  return args;
 }
 
 function oneLine(message: string): string {
@@ -76,8 +86,9 @@ export function runTrace(argv: readonly string[]): { stdout: string; stderr: str
       const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
       throw new TraceInputError(`--model: cannot read ${JSON.stringify(args.model)} (${reason})`);
     }
-    const { model, layout } = parseModelFile(parseJsonText(text));
-    const { json, nonFinite } = stringifyTrace(buildTrace(model, layout, args.text, args.target));
+    const { model, layout, weightsForm } = parseModelFile(parseJsonText(text));
+    const request = { target: args.target, lossStep: args.lossStep, weightsForm };
+    const { json, nonFinite } = stringifyTrace(buildTrace(model, layout, args.text, request));
     const warning = nonFinite > 0
       ? `trace: warning: ${nonFinite} values are not finite (the weights overflow float64); they are printed as strings\n`
       : '';

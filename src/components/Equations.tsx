@@ -8,7 +8,7 @@ import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useAfterPaint } from '../charts/useAfterPaint';
 import { CELL_VIEWS, type Equation } from '../charts/cellViews/index';
 import { num } from '../charts/cellViews/shared';
-import { GATE_NAMES, type ForwardTrace, type ModelParams } from '../engine';
+import { GATE_NAMES, layerStack, type ForwardTrace, type ModelParams } from '../engine';
 import { useVis } from '../state/context';
 import { Panel } from './Panel';
 import './panels.css';
@@ -23,12 +23,17 @@ export { num };
  * W_ih[b*H+j,:] x_t + b_ih[b*H+j] and the recurrent side W_hh[b*H+j,:] h_{t-1} + b_hh[b*H+j].
  */
 export function preActivation(params: ModelParams, trace: ForwardTrace, t: number, b: number, j: number): { input: number; recurrent: number } {
-  const { inputSize: D, hiddenSize: H } = params;
+  const { hiddenSize: H } = params;
+  // The top layer's weights (the trace's h is the top layer's); above layer 0 its input is the layer below's h.
+  const stack = layerStack(params);
+  const w = stack[stack.length - 1];
+  const below = stack.length > 1 ? trace.layers[stack.length - 2].h : trace.x;
+  const D = stack.length > 1 ? H : params.inputSize;
   const row = b * H + j;
-  let input = params.biasIh[row];
-  for (let k = 0; k < D; k++) input += params.weightIh[row * D + k] * trace.x[t * D + k];
-  let recurrent = params.biasHh[row];
-  if (t > 0) for (let k = 0; k < H; k++) recurrent += params.weightHh[row * H + k] * trace.h[(t - 1) * H + k];
+  let input = w.biasIh[row];
+  for (let k = 0; k < D; k++) input += w.weightIh[row * D + k] * below[t * D + k];
+  let recurrent = w.biasHh[row];
+  if (t > 0) for (let k = 0; k < H; k++) recurrent += w.weightHh[row * H + k] * trace.h[(t - 1) * H + k];
   return { input, recurrent };
 }
 

@@ -1,5 +1,6 @@
 /**
- * The forward pass: embedding lookup, the recurrent cell over every token, and the classifier head
+ * The forward pass: embedding lookup, each of the N stacked layers' cell over every token (layer k
+ * reads layer k-1's h_t), and the head on the top layer
  * applied after every prefix (the prediction track) and at the last step (the output).
  *
  * It computes the same maths as referenceForward in reference.ts (one loop, one paragraph per
@@ -10,7 +11,8 @@
  */
 import { CELLS, type StepState } from './cells/index';
 import { gemmAdd, gemvAdd, gemvTAdd, scratch, scratchDense, transposeToDense } from './linalg';
-import type { ForwardTrace, ModelParams } from './types';
+import { layerStack } from './types';
+import type { ForwardTrace, LayerParams, LayerTrace, ModelParams } from './types';
 import { copyMatrixIn, gemvKernel, paddedWidth } from './wasm/kernels';
 
 /** Writes softmax(logits[o .. o+K)) into probs[o .. o+K), stable for large logits. */
@@ -89,6 +91,7 @@ function reusableSteps(params: ModelParams, ids: Int32Array, prior: ForwardOptio
   if (!prior || prior.params !== params) return 0;
   const tr = prior.trace;
   if (tr.cell !== params.cell || tr.H !== params.hiddenSize || tr.D !== params.inputSize || tr.K !== params.numClasses) return 0;
+  if (!tr.layers || tr.layers.length !== layerStack(params).length) return 0;
   let n = Math.min(ids.length, tr.T);
   // A step's numbers depend on the rounding of its input projection, which differs between the
   // last T mod 4 steps and the others (see InputProjections): only steps rounded alike in both
@@ -162,12 +165,22 @@ function projectWithCache(params: ModelParams, ids: Int32Array, from: number, ca
   for (let t = from; t < T; t++) ax.set((t < Tb ? cache.block : cache.single).get(ids[t])!, t * GH);
 }
 
+/** Empty per-layer arrays of a pass (T steps, the cell's kept states). */
+function newLayerTrace(keeps: { c: boolean; hn: boolean }, T: number, H: number, gateWidth: number): LayerTrace {
+  return {
+    h: new Float64Array(T * H),
+    c: keeps.c ? new Float64Array(T * H) : null,
+    gates: new Float64Array(T * gateWidth),
+    hn: keeps.hn ? new Float64Array(T * H) : null,
+  };
+}
+
 /**
  * Runs the model over the token ids and returns every intermediate value.
  * @param params model parameters (see ModelParams for shapes)
  * @param ids T token ids, each in [0, vocabSize)
  * @param options a projection cache and an earlier pass to continue (same numbers, less work when few ids change)
- * @returns the trace; h, c are T x H, gates T x G*H, logitsPerStep/probsPerStep T x K
+ * @returns the trace; h, c are T x H (top layer; every layer in `layers`), gates T x G*H, logitsPerStep/probsPerStep T x K
  */
 export function forward(params: ModelParams, ids: ArrayLike<number>, options: ForwardOptions = {}): ForwardTrace {
   const { cell, inputSize: D, hiddenSize: H, numClasses: K } = params;
@@ -177,18 +190,15 @@ export function forward(params: ModelParams, ids: ArrayLike<number>, options: Fo
   const GH = desc.blocks * H;
   // The trace keeps the gates the cell names (none for rnn, whose one block is h's pre-activation).
   const gateWidth = desc.gates.length * H;
-  const { weightIh, weightHh, biasIh, biasHh, embedding, headWeight, headBias } = params;
+  const { embedding, headWeight, headBias } = params;
+  const stack = layerStack(params);
 
-  // Every buffer is allocated once here; the time loop below allocates nothing. Work buffers that
+  // Every buffer is allocated once here; the time loops below allocate nothing. Work buffers that
   // the trace does not keep come from the scratch pool and are fully overwritten before use.
   const idArr = Int32Array.from(ids);
   const x = new Float64Array(T * D);
   const ax = scratch('forward.ax', T * GH);
   const ah = scratchDense('forward.ah', GH);
-  const h = new Float64Array(T * H);
-  const c = desc.keeps.c ? new Float64Array(T * H) : null;
-  const gates = new Float64Array(T * gateWidth);
-  const hn = desc.keeps.hn ? new Float64Array(T * H) : null;
   const zeros = new Float64Array(H);
   const logitsPerStep = new Float64Array(T * K);
   const probsPerStep = new Float64Array(T * K);
@@ -198,19 +208,67 @@ export function forward(params: ModelParams, ids: ArrayLike<number>, options: Fo
     for (let d = 0; d < D; d++) x[xo + d] = embedding[eo + d];
   }
 
-  // Steps 0..s-1 of an earlier pass over the same leading ids are already known.
+  // Steps 0..s-1 of an earlier pass over the same leading ids are already known, in every layer.
   const s = reusableSteps(params, idArr, options.prior);
-  if (s > 0) {
-    const pr = options.prior!.trace;
-    h.set(pr.h.subarray(0, s * H));
-    if (c && pr.c) c.set(pr.c.subarray(0, s * H));
-    gates.set(pr.gates.subarray(0, s * gateWidth));
-    if (hn && pr.hn) hn.set(pr.hn.subarray(0, s * H));
+  const pr = s > 0 ? options.prior!.trace : null;
+  if (pr) {
     logitsPerStep.set(pr.logitsPerStep.subarray(0, s * K));
     probsPerStep.set(pr.probsPerStep.subarray(0, s * K));
   }
 
-  // The recurrent product runs in the wasm kernel when there is one and W_hh fits its memory:
+  // A stack is a loop: layer 0 reads the embedding rows, layer k >= 1 the h_t of layer k-1.
+  const layers: LayerTrace[] = [];
+  for (let k = 0; k < stack.length; k++) {
+    const layer = newLayerTrace(desc.keeps, T, H, gateWidth);
+    if (pr) {
+      const old = pr.layers[k];
+      layer.h.set(old.h.subarray(0, s * H));
+      if (layer.c && old.c) layer.c.set(old.c.subarray(0, s * H));
+      layer.gates.set(old.gates.subarray(0, s * gateWidth));
+      if (layer.hn && old.hn) layer.hn.set(old.hn.subarray(0, s * H));
+    }
+    // Input projections of all new steps first: they do not depend on the recurrence.
+    if (k === 0 && options.inputProjections) {
+      projectWithCache(params, idArr, s, options.inputProjections, ax);
+    } else if (s < T) {
+      const input = k === 0 ? x : layers[k - 1].h;
+      const width = k === 0 ? D : H;
+      const w = stack[k];
+      // From a multiple of 4, so gemmAdd groups (and rounds) every row as a pass from step 0 would.
+      const s4 = s - (s % 4);
+      for (let t = s4; t < T; t++) ax.set(w.biasIh, t * GH);
+      // The transposed W_ih lets the product run in the faster out += W^T u form (linalg.ts).
+      const weightIhT = scratchDense('forward.weightIhT', width * GH);
+      transposeToDense(w.weightIh, GH, width, weightIhT);
+      gemmAdd(T - s4, width, GH, input, s4 * width, width, 1, weightIhT, 0, GH, ax, s4 * GH, GH);
+    }
+    recur(desc.step, stack[k], { H, ax, ah, h: layer.h, c: layer.c, gates: layer.gates, hn: layer.hn, zeros }, GH, s, T);
+    layers.push(layer);
+  }
+
+  // The head on the top layer's h_t after every step (the prediction track; a language model's predictions).
+  const top = layers[layers.length - 1];
+  for (let t = s; t < T; t++) {
+    logitsPerStep.set(headBias, t * K);
+    gemvAdd(headWeight, K, H, top.h, t * H, logitsPerStep, t * K);
+    softmaxInto(logitsPerStep, probsPerStep, t * K, K);
+  }
+
+  const logits = logitsPerStep.slice((T - 1) * K, T * K);
+  const probs = probsPerStep.slice((T - 1) * K, T * K);
+  let predicted = 0;
+  for (let k = 1; k < K; k++) if (probs[k] > probs[predicted]) predicted = k;
+  return { cell, T, H, D, K, ids: idArr, x, layers, h: top.h, c: top.c, gates: top.gates, hn: top.hn, logitsPerStep, probsPerStep, logits, probs, predicted };
+}
+
+/**
+ * One layer's recurrence over steps s..T-1: the cell's step after W_hh h_{t-1} + b_hh, which runs
+ * in the wasm kernel when there is one and W_hh fits its memory. `state.ax` already holds the
+ * input projections; the step writes h (c, gates, hn) of the layer in `state`.
+ */
+function recur(step: (st: StepState, t: number) => void, w: LayerParams, state: StepState, GH: number, s: number, T: number): void {
+  const { H, ah, h } = state;
+  const { weightHh, biasHh } = w;
   // W_hh (G*H x ldH) at 0, then h_{t-1} (zero-padded to ldH), then the output ah.
   const kernel = gemvKernel();
   const ldH = paddedWidth(H);
@@ -224,22 +282,6 @@ export function forward(params: ModelParams, ids: ArrayLike<number>, options: Fo
   } else {
     transposeToDense(weightHh, GH, H, weightHhT);
   }
-
-  // Input projections of all new steps first: they do not depend on the recurrence.
-  if (options.inputProjections) {
-    projectWithCache(params, idArr, s, options.inputProjections, ax);
-  } else if (s < T) {
-    // From a multiple of 4, so gemmAdd groups (and rounds) every row as a pass from step 0 would.
-    const s4 = s - (s % 4);
-    for (let t = s4; t < T; t++) ax.set(biasIh, t * GH);
-    // The transposed W_ih lets the product run in the faster out += W^T u form (linalg.ts).
-    const weightIhT = scratchDense('forward.weightIhT', D * GH);
-    transposeToDense(weightIh, GH, D, weightIhT);
-    gemmAdd(T - s4, D, GH, x, s4 * D, D, 1, weightIhT, 0, GH, ax, s4 * GH, GH);
-  }
-
-  const state: StepState = { H, ax, ah, h, c, gates, hn, zeros };
-  const step = desc.step;
   for (let t = s; t < T; t++) {
     if (wasm) {
       const mem = wasm.mem;
@@ -254,14 +296,5 @@ export function forward(params: ModelParams, ids: ArrayLike<number>, options: Fo
       if (t > 0) gemvTAdd(weightHhT, H, GH, h, (t - 1) * H, ah, 0);
     }
     step(state, t);
-    logitsPerStep.set(headBias, t * K);
-    gemvAdd(headWeight, K, H, h, t * H, logitsPerStep, t * K);
-    softmaxInto(logitsPerStep, probsPerStep, t * K, K);
   }
-
-  const logits = logitsPerStep.slice((T - 1) * K, T * K);
-  const probs = probsPerStep.slice((T - 1) * K, T * K);
-  let predicted = 0;
-  for (let k = 1; k < K; k++) if (probs[k] > probs[predicted]) predicted = k;
-  return { cell, T, H, D, K, ids: idArr, x, h, c, gates, hn, logitsPerStep, probsPerStep, logits, probs, predicted };
 }

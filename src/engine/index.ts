@@ -24,6 +24,9 @@ export {
   gradsToFile,
   ModelFileError,
   MODEL_FORMAT,
+  MODEL_FORMAT_V2,
+  MAX_LAYERS,
+  type WeightsForm,
   MODEL_LIMITS,
   MODEL_LAYOUTS,
   LAYOUT_KEYS,
@@ -43,7 +46,7 @@ export {
 export * from './tasks/index';
 export * from './traceJson';
 export { CELLS, type CellDescriptor } from './cells/index';
-export { referenceForward, type ReferenceTrace } from './reference';
+export { referenceForward, referenceLoss, type ReferenceTrace } from './reference';
 export { RECIPES, scheduledLearningRate, type Recipe } from './tasks/recipes';
 export {
   accuracyByTag,

@@ -5,7 +5,7 @@
  */
 import { CELLS } from './cells/index';
 import { createRng, type Rng } from './random';
-import type { CellKind, ModelParams } from './types';
+import type { CellKind, LayerParams, ModelParams } from './types';
 
 export interface InitOptions {
   cell: CellKind;
@@ -91,17 +91,24 @@ export interface Knobs {
  * params: every knob setting shares the input projections b_ih + W_ih x_t of one model.
  */
 export function withKnobs(params: ModelParams, knobs: Knobs): ModelParams {
-  // One pass into a fresh array (x * 1 is x exactly, so scale 1 needs no branch).
-  const src = params.weightHh;
-  const weightHh = new Float64Array(src.length);
-  for (let k = 0; k < src.length; k++) weightHh[k] = src[k] * knobs.recurrentScale;
-  const biasHh = params.biasHh.slice();
-  const forget = CELLS[params.cell].forgetGateBlock;
-  if (forget !== null && knobs.forgetBias !== 0) {
-    const H = params.hiddenSize;
-    for (let j = forget * H; j < (forget + 1) * H; j++) biasHh[j] += knobs.forgetBias;
-  }
-  return { ...params, weightHh, biasHh };
+  // Every layer of a stack gets the same knobs.
+  const turn = (w: LayerParams): LayerParams => {
+    // One pass into a fresh array (x * 1 is x exactly, so scale 1 needs no branch).
+    const src = w.weightHh;
+    const weightHh = new Float64Array(src.length);
+    for (let k = 0; k < src.length; k++) weightHh[k] = src[k] * knobs.recurrentScale;
+    const biasHh = w.biasHh.slice();
+    const forget = CELLS[params.cell].forgetGateBlock;
+    if (forget !== null && knobs.forgetBias !== 0) {
+      const H = params.hiddenSize;
+      for (let j = forget * H; j < (forget + 1) * H; j++) biasHh[j] += knobs.forgetBias;
+    }
+    return { ...w, weightHh, biasHh };
+  };
+  const { weightHh, biasHh } = turn(params);
+  const out: ModelParams = { ...params, weightHh, biasHh };
+  if (params.upperLayers) out.upperLayers = params.upperLayers.map(turn);
+  return out;
 }
 
 /** A deep copy of params. */
@@ -115,5 +122,10 @@ export function cloneParams(params: ModelParams): ModelParams {
     embedding: params.embedding.slice(),
     headWeight: params.headWeight.slice(),
     headBias: params.headBias.slice(),
+    ...(params.upperLayers ? { upperLayers: params.upperLayers.map(cloneLayer) } : {}),
   };
+}
+
+function cloneLayer(w: LayerParams): LayerParams {
+  return { weightIh: w.weightIh.slice(), weightHh: w.weightHh.slice(), biasIh: w.biasIh.slice(), biasHh: w.biasHh.slice() };
 }

@@ -16,6 +16,7 @@
  */
 import { CELLS } from './cells/index';
 import { norm2 } from './linalg';
+import { layerStack } from './types';
 import type { ForwardTrace, JacobianNorms, ModelParams } from './types';
 import { gemvKernel, recurrentRegion, type GemvKernel, type SingleKernels } from './wasm/kernels';
 
@@ -27,13 +28,28 @@ export interface JacobianOptions {
   tol?: number;
   /** cap on the Lanczos dimension per step (default 32; at most H, where the result is exact) */
   maxIter?: number;
+  /** which stacked layer, 0 = bottom (default: the top layer, the one the trace's flat arrays hold) */
+  layer?: number;
 }
 
 /**
- * Writes the H x H Jacobian partial dh_t/dh_{t-1} of step t into J (row-major).
+ * The params and trace of one stacked layer as a one-layer pair (its W_hh in the flat fields, its
+ * states in the trace's flat arrays), so the one-layer code below serves every layer.
+ */
+function layerView(params: ModelParams, trace: ForwardTrace, layer: number | undefined): [ModelParams, ForwardTrace] {
+  const N = trace.layers.length;
+  const k = layer ?? N - 1;
+  if (!Number.isInteger(k) || k < 0 || k >= N) throw new RangeError(`layer: expected an integer in [0, ${N}), found ${k}`);
+  if (N === 1) return [params, trace];
+  return [{ ...params, ...layerStack(params)[k] }, { ...trace, ...trace.layers[k] }];
+}
+
+/**
+ * Writes the H x H Jacobian partial dh_t/dh_{t-1} of step t into J (row-major), of `layer` (default the top).
  * Row j is a combination of rows j of the W_hh blocks, scaled by derivatives of step t.
  */
-export function stepJacobian(params: ModelParams, trace: ForwardTrace, t: number, J: Float64Array): void {
+export function stepJacobian(allParams: ModelParams, fullTrace: ForwardTrace, t: number, J: Float64Array, layer?: number): void {
+  const [params, trace] = layerView(allParams, fullTrace, layer);
   const H = trace.H;
   formJacobian(params, trace, t, J, new Float64Array(CELLS[trace.cell].blocks * H), new Float64Array(H));
 }
@@ -78,10 +94,11 @@ function combineRows(W: Float64Array, G: number, H: number, s: Float64Array, J: 
 }
 
 /**
- * Spectral norms of the one-step Jacobians of every step.
+ * Spectral norms of the one-step Jacobians of every step, of the layer `opts.layer` (default the top).
  * @returns h: T norms of dh_t/dh_{t-1}; c: T norms of dc_t/dc_{t-1} (lstm only)
  */
-export function jacobianNorms(params: ModelParams, trace: ForwardTrace, opts: JacobianOptions = {}): JacobianNorms {
+export function jacobianNorms(allParams: ModelParams, fullTrace: ForwardTrace, opts: JacobianOptions = {}): JacobianNorms {
+  const [params, trace] = layerView(allParams, fullTrace, opts.layer);
   const { T, H } = trace;
   const cell = CELLS[trace.cell];
   const tol = opts.tol ?? 1e-12;

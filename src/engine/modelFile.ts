@@ -1,8 +1,9 @@
 /**
- * The gatescope model file ("gatescope/model@1"): reading with validation that names the field,
- * and writing back in either layout.
+ * The gatescope model file ("gatescope/model@1", "gatescope/model@2"): reading with validation that
+ * names the field, and writing back in either layout.
  *
- * A file holds one recurrent layer in PyTorch or Keras layout (see docs/engine.md). The engine
+ * A @1 file holds one recurrent layer and a label head; a @2 file holds N = numLayers stacked
+ * layers (1..4) and a label or next-token head (docs/engine.md), in PyTorch or Keras layout. The engine
  * always works in the PyTorch orientation and gate order, so Keras files are transposed and, for
  * the GRU, reordered on the way in:
  * - lstm: Keras i, f, c, o = PyTorch i, f, g, o (same order); the single Keras bias becomes
@@ -16,9 +17,21 @@
  */
 
 import { CELLS, CELL_KINDS } from './cells/index';
-import type { CellKind, Model, ModelParams, ParamGrads, TokenizerKind, TokenizerSpec } from './types';
+import { headKind, layerStack, numLayers } from './types';
+import type { CellKind, HeadKind, LayerParams, Model, ModelParams, ParamGrads, TokenizerKind, TokenizerSpec } from './types';
 
+/** The one-layer label format, what a model that needs nothing more is written as. */
 export const MODEL_FORMAT = 'gatescope/model@1';
+/** Stacked layers and next-token heads. */
+export const MODEL_FORMAT_V2 = 'gatescope/model@2';
+/** Most stacked layers a file may hold. */
+export const MAX_LAYERS = 4;
+
+/**
+ * How a file spells its weights: 'single' as @1 (pytorch names without a suffix, one keras
+ * object), 'stack' with a layer index (pytorch `_l{k}` names, a keras array of layer objects).
+ */
+export type WeightsForm = 'single' | 'stack';
 
 export type ModelLayout = 'pytorch' | 'keras';
 export const MODEL_LAYOUTS: readonly ModelLayout[] = ['pytorch', 'keras'];
@@ -243,29 +256,24 @@ function readTokenizer(file: JsonObject): TokenizerSpec {
   return { kind, lowercase, unk, vocab };
 }
 
-interface RecurrentWeights {
-  weightIh: Float64Array;
-  weightHh: Float64Array;
-  biasIh: Float64Array;
-  biasHh: Float64Array;
-}
-
-function readWeights(file: JsonObject, layout: ModelLayout, cell: CellKind, D: number, H: number): RecurrentWeights {
-  const w = readObject(file, 'weights', 'weights');
-  rejectUnknownKeys(w, 'weights', LAYOUT_KEYS[layout].weights, layout);
+/** One layer's recurrent weights; `In` is D for layer 0 and H above it; `at(key)` names a key's field. */
+function readLayer(w: JsonObject, layout: ModelLayout, cell: CellKind, In: number, H: number, k: number,
+  key: (name: string) => string, at: (name: string) => string): LayerParams {
   const GH = CELLS[cell].blocks * H;
+  // Layer 0 reads the D embedding numbers; a layer above reads the H numbers of the layer below.
+  const below = k === 0 ? '' : ', H = the layer below\'s h';
   if (layout === 'pytorch') {
     return {
-      weightIh: readMatrix(required(w, 'weight_ih', 'weights.weight_ih'), 'weights.weight_ih', GH, D, 'G*H x D'),
-      weightHh: readMatrix(required(w, 'weight_hh', 'weights.weight_hh'), 'weights.weight_hh', GH, H, 'G*H x H'),
-      biasIh: readVector(required(w, 'bias_ih', 'weights.bias_ih'), 'weights.bias_ih', GH, 'G*H'),
-      biasHh: readVector(required(w, 'bias_hh', 'weights.bias_hh'), 'weights.bias_hh', GH, 'G*H'),
+      weightIh: readMatrix(required(w, key('weight_ih'), at('weight_ih')), at('weight_ih'), GH, In, `G*H x ${k === 0 ? 'D' : 'H'}${below}`),
+      weightHh: readMatrix(required(w, key('weight_hh'), at('weight_hh')), at('weight_hh'), GH, H, 'G*H x H'),
+      biasIh: readVector(required(w, key('bias_ih'), at('bias_ih')), at('bias_ih'), GH, 'G*H'),
+      biasHh: readVector(required(w, key('bias_hh'), at('bias_hh')), at('bias_hh'), GH, 'G*H'),
     };
   }
-  const kernel = readMatrix(required(w, 'kernel', 'weights.kernel'), 'weights.kernel', D, GH, 'D x G*H');
-  const recurrent = readMatrix(
-    required(w, 'recurrent_kernel', 'weights.recurrent_kernel'), 'weights.recurrent_kernel', H, GH, 'H x G*H');
-  const biasValue = required(w, 'bias', 'weights.bias');
+  const kernel = readMatrix(required(w, 'kernel', at('kernel')), at('kernel'), In, GH, `${k === 0 ? 'D' : 'H'} x G*H${below}`);
+  const recurrent = readMatrix(required(w, 'recurrent_kernel', at('recurrent_kernel')), at('recurrent_kernel'), H, GH, 'H x G*H');
+  const biasField = at('bias');
+  const biasValue = required(w, 'bias', biasField);
   let biasIh: Float64Array;
   let biasHh: Float64Array;
   if (CELLS[cell].keras.twoBiasRows) {
@@ -274,33 +282,114 @@ function readWeights(file: JsonObject, layout: ModelLayout, cell: CellKind, D: n
       (biasValue.length === GH && !biasValue.some((v) => Array.isArray(v))) ||
       (biasValue.length === 1 && Array.isArray(biasValue[0]) && biasValue[0].length === GH));
     if (oneRow) {
-      throw new ModelFileError('weights.bias', `a one-row bias of 3H = ${GH} values is a Keras GRU with reset_after=False, ` +
+      throw new ModelFileError(biasField, `a one-row bias of 3H = ${GH} values is a Keras GRU with reset_after=False, ` +
         'a different cell (reset gate applied before the recurrent matrix) that gatescope does not support; ' +
         `export the GRU with reset_after=True (the Keras default), whose bias is 2 x ${GH}`);
     }
-    const both = readMatrix(biasValue, 'weights.bias', 2, GH, 'reset_after=True GRU: 2 x 3H, input bias then recurrent bias');
+    const both = readMatrix(biasValue, biasField, 2, GH, 'reset_after=True GRU: 2 x 3H, input bias then recurrent bias');
     biasIh = swapKerasBlocks(both.subarray(0, GH), cell, H);
     biasHh = swapKerasBlocks(both.subarray(GH), cell, H);
   } else {
-    biasIh = readVector(biasValue, 'weights.bias', GH, 'G*H');
+    biasIh = readVector(biasValue, biasField, GH, 'G*H');
     biasHh = new Float64Array(GH);
   }
   return {
-    weightIh: fromKerasMatrix(kernel, D, cell, H),
+    weightIh: fromKerasMatrix(kernel, In, cell, H),
     weightHh: fromKerasMatrix(recurrent, H, cell, H),
     biasIh,
     biasHh,
   };
 }
 
-function readHead(file: JsonObject, layout: ModelLayout, H: number): { weight: Float64Array; bias: Float64Array; labels: string[] } {
+/** The pytorch keys of an N-layer @2 file: weight_ih_l0 .. bias_hh_l{N-1}. */
+function suffixedKeys(N: number): string[] {
+  const keys: string[] = [];
+  for (let k = 0; k < N; k++) for (const name of LAYOUT_KEYS.pytorch.weights) keys.push(`${name}_l${k}`);
+  return keys;
+}
+
+/** Rejects a pytorch weights key that is not one of an N-layer stack's, naming a layer index past N. */
+function rejectStackKeys(w: JsonObject, N: number): void {
+  const allowed = suffixedKeys(N);
+  for (const key of Object.keys(w)) {
+    if (allowed.includes(key)) continue;
+    const m = /^(weight_ih|weight_hh|bias_ih|bias_hh)_l(\d+)$/.exec(key);
+    if (m) {
+      throw new ModelFileError(`weights.${key}`, `a key for layer ${m[2]}, but numLayers is ${N} (layers 0..${N - 1})`);
+    }
+    throw new ModelFileError(`weights.${key}`, `unexpected key for layout "pytorch" with numLayers ${N} (expected ${allowed.join(', ')})`);
+  }
+}
+
+/** The layers of a file, bottom first, and how their weights are spelled. */
+function readWeights(file: JsonObject, layout: ModelLayout, cell: CellKind, D: number, H: number, N: number,
+  version: 1 | 2): { layers: LayerParams[]; form: WeightsForm } {
+  const value = required(file, 'weights', 'weights');
+  const inputOf = (k: number) => (k === 0 ? D : H);
+  if (layout === 'keras') {
+    if (Array.isArray(value) && version === 2) {
+      if (value.length !== N) {
+        throw new ModelFileError('weights', `expected an array of ${N} layer objects (numLayers ${N}), found ${value.length}`);
+      }
+      const layers = value.map((entry, k) => {
+        const field = `weights[${k}]`;
+        if (!isObject(entry)) throw new ModelFileError(field, `expected an object {kernel, recurrent_kernel, bias}, found ${describe(entry)}`);
+        rejectUnknownKeys(entry, field, LAYOUT_KEYS.keras.weights, layout);
+        return readLayer(entry, layout, cell, inputOf(k), H, k, (n) => n, (n) => `${field}.${n}`);
+      });
+      return { layers, form: 'stack' };
+    }
+    if (!isObject(value)) throw new ModelFileError('weights', `expected an object, found ${describe(value)}`);
+    if (N !== 1) {
+      throw new ModelFileError('weights', `expected an array of ${N} layer objects (numLayers ${N}), found one object`);
+    }
+    rejectUnknownKeys(value, 'weights', LAYOUT_KEYS.keras.weights, layout);
+    return { layers: [readLayer(value, layout, cell, D, H, 0, (n) => n, (n) => `weights.${n}`)], form: 'single' };
+  }
+  if (!isObject(value)) throw new ModelFileError('weights', `expected an object, found ${describe(value)}`);
+  // pytorch: @1 and a one-layer @2 file may use the unsuffixed names; a @2 file may use _l{k}.
+  const suffixed = version === 2 && Object.keys(value).some((key) => /_l\d+$/.test(key));
+  if (!suffixed) {
+    if (version === 2 && N > 1) {
+      const missing = `${LAYOUT_KEYS.pytorch.weights[0]}_l0`;
+      throw new ModelFileError(`weights.${missing}`, `missing (numLayers ${N} needs the state_dict names weight_ih_l0 .. bias_hh_l${N - 1})`);
+    }
+    rejectUnknownKeys(value, 'weights', LAYOUT_KEYS.pytorch.weights, layout);
+    return { layers: [readLayer(value, layout, cell, D, H, 0, (n) => n, (n) => `weights.${n}`)], form: 'single' };
+  }
+  rejectStackKeys(value, N);
+  const layers: LayerParams[] = [];
+  for (let k = 0; k < N; k++) {
+    layers.push(readLayer(value, layout, cell, inputOf(k), H, k, (n) => `${n}_l${k}`, (n) => `weights.${n}_l${k}`));
+  }
+  return { layers, form: 'stack' };
+}
+
+function readHead(file: JsonObject, layout: ModelLayout, H: number, version: 1 | 2, vocab: readonly string[]):
+  { weight: Float64Array; bias: Float64Array; labels: string[]; predicts: HeadKind } {
   const head = readObject(file, 'head', 'head');
-  rejectUnknownKeys(head, 'head', LAYOUT_KEYS[layout].head, layout);
+  const allowed = version === 2 ? [...LAYOUT_KEYS[layout].head, 'predicts'] : LAYOUT_KEYS[layout].head;
+  rejectUnknownKeys(head, 'head', allowed, layout);
+  const predictsValue = own(head, 'predicts');
+  const predicts = predictsValue === undefined
+    ? 'label'
+    : readChoice<HeadKind>(predictsValue, 'head.predicts', ['label', 'next-token']);
   const wKey = layout === 'pytorch' ? 'weight' : 'kernel';
   const wField = `head.${wKey}`;
   const wValue = required(head, wKey, wField);
   const bias = required(head, 'bias', 'head.bias');
-  const labels = readStringList(required(head, 'labels', 'head.labels'), 'head.labels');
+  // A language model's outputs are the vocabulary; its labels may be left out.
+  const labelsValue = predicts === 'next-token' ? own(head, 'labels') ?? [...vocab] : required(head, 'labels', 'head.labels');
+  const labels = readStringList(labelsValue, 'head.labels');
+  if (predicts === 'next-token' && Array.isArray(wValue)) {
+    const shape = shapeOf(wValue);
+    const m = /^(\d+) x (\d+)$/.exec(shape);
+    const kW = m ? Number(layout === 'pytorch' ? m[1] : m[2]) : -1;
+    if (m && kW !== vocab.length) {
+      const shown = layout === 'pytorch' ? `${vocab.length} x ${H}` : `${H} x ${vocab.length}`;
+      throw new ModelFileError(wField, `a next-token head predicts one of the V = ${vocab.length} vocabulary entries, so K must be V: expected ${shown}, found ${shape}`);
+    }
+  }
 
   // K is read off all three fields; when they disagree, the odd one out is the one reported.
   const wDims = layout === 'pytorch' ? 'K x H' : 'H x K';
@@ -328,7 +417,7 @@ function readHead(file: JsonObject, layout: ModelLayout, H: number): { weight: F
     throw new ModelFileError(wField, `expected ${shown} (${wDims}, K = ${kL} labels), found ${wShape}`);
   }
   const K = kL;
-  if (K > MODEL_LIMITS.numClasses) {
+  if (predicts === 'label' && K > MODEL_LIMITS.numClasses) {
     throw new ModelFileError('head.labels', `${K} classes, more than the limit of ${MODEL_LIMITS.numClasses}`);
   }
   rejectDuplicates(labels, 'head.labels');
@@ -340,22 +429,31 @@ function readHead(file: JsonObject, layout: ModelLayout, H: number): { weight: F
   if (layout === 'keras') {
     for (let k = 0; k < K; k++) for (let j = 0; j < H; j++) weight[k * H + j] = fileWeight[j * K + k];
   }
-  return { weight, bias: readVector(bias, 'head.bias', K, 'K'), labels };
+  return { weight, bias: readVector(bias, 'head.bias', K, 'K'), labels, predicts };
 }
 
 /**
  * Validates a parsed model file and converts it to the engine's form, also returning its layout.
  * Throws ModelFileError naming the first bad field.
  */
-export function parseModelFile(value: unknown): { model: Model; layout: ModelLayout } {
+export function parseModelFile(value: unknown): { model: Model; layout: ModelLayout; weightsForm: WeightsForm } {
   if (!isObject(value)) throw new ModelFileError('(root)', `expected a JSON object, found ${describe(value)}`);
   const format = own(value, 'format');
-  if (format !== MODEL_FORMAT) {
+  if (format !== MODEL_FORMAT && format !== MODEL_FORMAT_V2) {
     const found = format === undefined ? 'no format tag' : describe(format);
-    throw new ModelFileError('format', `expected ${JSON.stringify(MODEL_FORMAT)}, found ${found}`);
+    throw new ModelFileError('format', `expected ${JSON.stringify(MODEL_FORMAT)} or ${JSON.stringify(MODEL_FORMAT_V2)}, found ${found}`);
   }
+  const version = format === MODEL_FORMAT_V2 ? 2 : 1;
   const nameValue = own(value, 'name');
   const name = nameValue === undefined ? undefined : readString(nameValue, 'name');
+  const exampleValue = own(value, 'example');
+  const example = exampleValue === undefined ? undefined : readString(exampleValue, 'example');
+  const layersValue = version === 2 ? own(value, 'numLayers') : undefined;
+  if (layersValue !== undefined && (typeof layersValue !== 'number' || !Number.isInteger(layersValue) ||
+    layersValue < 1 || layersValue > MAX_LAYERS)) {
+    throw new ModelFileError('numLayers', `expected an integer from 1 to ${MAX_LAYERS}, found ${describe(layersValue)}`);
+  }
+  const N = layersValue === undefined ? 1 : layersValue;
   const cell = readChoice<CellKind>(required(value, 'cell', 'cell'), 'cell', CELL_KINDS);
   const layout = readChoice<ModelLayout>(required(value, 'layout', 'layout'), 'layout', MODEL_LAYOUTS);
   const D = readSize(required(value, 'inputSize', 'inputSize'), 'inputSize', MODEL_LIMITS.inputSize);
@@ -363,22 +461,25 @@ export function parseModelFile(value: unknown): { model: Model; layout: ModelLay
   const tokenizer = readTokenizer(value);
   const V = tokenizer.vocab.length;
   const embedding = readMatrix(required(value, 'embedding', 'embedding'), 'embedding', V, D, 'V x D, V = vocab length');
-  const weights = readWeights(value, layout, cell, D, H);
-  const head = readHead(value, layout, H);
+  const { layers, form } = readWeights(value, layout, cell, D, H, N, version);
+  const head = readHead(value, layout, H, version, tokenizer.vocab);
   const params: ModelParams = {
     cell,
     inputSize: D,
     hiddenSize: H,
     vocabSize: V,
     numClasses: head.labels.length,
-    ...weights,
+    ...layers[0],
     embedding,
     headWeight: head.weight,
     headBias: head.bias,
   };
+  if (N > 1) params.upperLayers = layers.slice(1);
+  if (head.predicts === 'next-token') params.predicts = 'next-token';
   const model: Model = { params, tokenizer, labels: head.labels };
   if (name !== undefined) model.name = name;
-  return { model, layout };
+  if (example !== undefined) model.example = example;
+  return { model, layout, weightsForm: form };
 }
 
 /** Validates a parsed model file (any JSON value) and converts it. Throws ModelFileError. */
@@ -401,68 +502,105 @@ export function parseModelText(text: string): Model {
   return parseModelJson(parseJsonText(text));
 }
 
-/** The recurrent weights and head of `p` (parameters or their gradients) in a file layout. */
-function layerToFile(p: ModelParams | (ParamGrads & Pick<ModelParams, 'cell' | 'inputSize' | 'hiddenSize' | 'numClasses'>),
-  layout: ModelLayout, singleBias: Float64Array): { weights: JsonObject; head: JsonObject } {
-  const { cell, inputSize: D, hiddenSize: H, numClasses: K } = p;
+type Shaped = Pick<ModelParams, 'cell' | 'inputSize' | 'hiddenSize' | 'numClasses'>;
+
+/** One layer's recurrent weights (or their gradients) in a file layout; `In` = D for layer 0, H above. */
+function layerToFile(w: LayerParams, cell: CellKind, In: number, H: number, layout: ModelLayout, singleBias: Float64Array): JsonObject {
   const GH = CELLS[cell].blocks * H;
   if (layout === 'pytorch') {
     return {
-      weights: {
-        weight_ih: rows(p.weightIh, GH, D),
-        weight_hh: rows(p.weightHh, GH, H),
-        bias_ih: Array.from(p.biasIh),
-        bias_hh: Array.from(p.biasHh),
-      },
-      head: { weight: rows(p.headWeight, K, H), bias: Array.from(p.headBias) },
+      weight_ih: rows(w.weightIh, GH, In),
+      weight_hh: rows(w.weightHh, GH, H),
+      bias_ih: Array.from(w.biasIh),
+      bias_hh: Array.from(w.biasHh),
     };
   }
   const bias = CELLS[cell].keras.twoBiasRows
-    ? [Array.from(swapKerasBlocks(p.biasIh, cell, H)), Array.from(swapKerasBlocks(p.biasHh, cell, H))]
+    ? [Array.from(swapKerasBlocks(w.biasIh, cell, H)), Array.from(swapKerasBlocks(w.biasHh, cell, H))]
     : Array.from(singleBias);
   return {
-    weights: {
-      kernel: toKerasMatrix(p.weightIh, D, cell, H),
-      recurrent_kernel: toKerasMatrix(p.weightHh, H, cell, H),
-      bias,
-    },
-    head: { kernel: transposeRows(p.headWeight, K, H), bias: Array.from(p.headBias) },
+    kernel: toKerasMatrix(w.weightIh, In, cell, H),
+    recurrent_kernel: toKerasMatrix(w.weightHh, H, cell, H),
+    bias,
   };
 }
 
 /**
- * Writes a model as a "gatescope/model@1" file object in the given layout (for downloads).
+ * Every layer's weights in a file layout and form ('single': @1's one object; 'stack': pytorch
+ * `_l{k}` keys, a keras array), with `bias(w)` the single Keras bias of a layer.
+ */
+function stackToFile(stack: LayerParams[], shape: Shaped, layout: ModelLayout, form: WeightsForm,
+  bias: (w: LayerParams) => Float64Array): JsonObject | JsonObject[] {
+  const { cell, inputSize: D, hiddenSize: H } = shape;
+  const files = stack.map((w, k) => layerToFile(w, cell, k === 0 ? D : H, H, layout, bias(w)));
+  if (form === 'single') return files[0];
+  if (layout === 'keras') return files;
+  const out: JsonObject = {};
+  files.forEach((f, k) => {
+    for (const [key, v] of Object.entries(f)) out[`${key}_l${k}`] = v;
+  });
+  return out;
+}
+
+function headToFile(p: { headWeight: Float64Array; headBias: Float64Array }, K: number, H: number, layout: ModelLayout): JsonObject {
+  return layout === 'pytorch'
+    ? { weight: rows(p.headWeight, K, H), bias: Array.from(p.headBias) }
+    : { kernel: transposeRows(p.headWeight, K, H), bias: Array.from(p.headBias) };
+}
+
+/** The sum b_ih + b_hh, the one bias a Keras rnn/lstm keeps (the cell computes the same). */
+function summedBias(w: LayerParams): Float64Array {
+  const summed = new Float64Array(w.biasIh.length);
+  for (let i = 0; i < summed.length; i++) summed[i] = w.biasIh[i] + w.biasHh[i];
+  return summed;
+}
+
+/** True when a model needs "gatescope/model@2": stacked layers or a next-token head. */
+function needsVersion2(p: ModelParams): boolean {
+  return numLayers(p) > 1 || headKind(p) === 'next-token';
+}
+
+/**
+ * Writes a model as a file object in the given layout (for downloads): "gatescope/model@1" for one
+ * layer and a label head (so such files round-trip unchanged), else "gatescope/model@2" with
+ * `_l{k}` keys (pytorch) or an array of layers (keras).
  * Keras rnn/lstm have one bias, so bias_ih + bias_hh is written; the cell computes the same.
  */
 export function modelToFile(model: Model, layout: ModelLayout): JsonObject {
   const p = model.params;
-  const summed = new Float64Array(p.biasIh.length);
-  for (let i = 0; i < summed.length; i++) summed[i] = p.biasIh[i] + p.biasHh[i];
-  const { weights, head } = layerToFile(p, layout, summed);
-  const file: JsonObject = { format: MODEL_FORMAT };
+  const v2 = needsVersion2(p);
+  const weights = stackToFile(layerStack(p), p, layout, v2 ? 'stack' : 'single', summedBias);
+  const head: JsonObject = headToFile(p, p.numClasses, p.hiddenSize, layout);
+  const file: JsonObject = { format: v2 ? MODEL_FORMAT_V2 : MODEL_FORMAT };
   if (model.name !== undefined) file.name = model.name;
+  if (model.example !== undefined) file.example = model.example;
+  Object.assign(file, { cell: p.cell, layout });
+  if (v2) file.numLayers = numLayers(p);
   Object.assign(file, {
-    cell: p.cell,
-    layout,
     inputSize: p.inputSize,
     hiddenSize: p.hiddenSize,
     weights,
     tokenizer: { ...model.tokenizer, vocab: [...model.tokenizer.vocab] },
     embedding: rows(p.embedding, p.vocabSize, p.inputSize),
-    head: { ...head, labels: [...model.labels] },
   });
+  const labelsAreVocab = model.labels.length === model.tokenizer.vocab.length && model.labels.every((l, i) => l === model.tokenizer.vocab[i]);
+  if (headKind(p) === 'next-token') {
+    file.head = labelsAreVocab ? { ...head, predicts: 'next-token' } : { ...head, labels: [...model.labels], predicts: 'next-token' };
+  } else {
+    file.head = { ...head, labels: [...model.labels] };
+  }
   return file;
 }
 
 /**
- * Parameter gradients in a file layout: the same keys and shapes as that layout's `weights`,
- * `embedding` (V x D) and `head` (without labels). For a Keras rnn/lstm single bias b, both
+ * Parameter gradients in a file layout: the same keys, nesting and shapes as that layout's
+ * `weights` (in `form`; default 'stack' for more than one layer, else 'single'), `embedding`
+ * (V x D) and `head` (without labels and predicts). For a Keras rnn/lstm single bias b, both
  * bias_ih and bias_hh enter the cell as b, so dL/db = dL/dbias_ih (= dL/dbias_hh).
  */
-export function gradsToFile(params: ModelParams, grads: ParamGrads, layout: ModelLayout):
-  { weights: JsonObject; embedding: number[][]; head: JsonObject } {
-  const shaped = { ...grads, cell: params.cell, inputSize: params.inputSize, hiddenSize: params.hiddenSize, numClasses: params.numClasses };
-  const { weights, head } = layerToFile(shaped, layout, grads.biasIh);
-  return { weights, embedding: rows(grads.embedding, params.vocabSize, params.inputSize), head };
+export function gradsToFile(params: ModelParams, grads: ParamGrads, layout: ModelLayout, form?: WeightsForm):
+  { weights: JsonObject | JsonObject[]; embedding: number[][]; head: JsonObject } {
+  const chosen = form ?? (numLayers(params) > 1 ? 'stack' : 'single');
+  const weights = stackToFile(layerStack(grads), params, layout, chosen, (w) => w.biasIh);
+  return { weights, embedding: rows(grads.embedding, params.vocabSize, params.inputSize), head: headToFile(grads, params.numClasses, params.hiddenSize, layout) };
 }
-

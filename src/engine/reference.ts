@@ -10,7 +10,10 @@
  * Shapes follow ModelParams: H hidden units, D input size, K classes; a vector is number[] of
  * length H unless named otherwise. Weights are stacked in blocks of H rows, in GATE_NAMES order.
  */
-import type { CellKind, ModelParams } from './types';
+import type { CellKind, LayerParams, ModelParams } from './types';
+
+/** One layer's weights and sizes: inputSize is D for layer 0 and H above it (ModelParams is layer 0). */
+export type ReferenceLayer = LayerParams & { inputSize: number; hiddenSize: number };
 
 type Vec = number[];
 
@@ -30,8 +33,10 @@ export interface ReferenceStep {
   gates: Record<string, Vec>;
 }
 
-/** The whole pass, one entry per step t = 0 .. T-1. */
+/** The whole pass, one entry per step t = 0 .. T-1; h, c, gates are the top layer's. */
 export interface ReferenceTrace {
+  /** every layer, bottom first */
+  layers: { h: Vec[]; c: Vec[] | null; gates: Record<string, Vec>[] }[];
   h: Vec[];
   /** lstm only, else null */
   c: Vec[] | null;
@@ -64,25 +69,25 @@ function affine(M: Float64Array, b: Float64Array, cols: number, first: number, n
 }
 
 /** Block `block` of the input side: W_i* x_t + b_i*. */
-function fromInput(p: ModelParams, block: number, x: Vec): Vec {
+function fromInput(p: ReferenceLayer, block: number, x: Vec): Vec {
   return affine(p.weightIh, p.biasIh, p.inputSize, block * p.hiddenSize, p.hiddenSize, x);
 }
 
 /** Block `block` of the recurrent side: W_h* h_{t-1} + b_h*. */
-function fromMemory(p: ModelParams, block: number, hPrev: Vec): Vec {
+function fromMemory(p: ReferenceLayer, block: number, hPrev: Vec): Vec {
   return affine(p.weightHh, p.biasHh, p.hiddenSize, block * p.hiddenSize, p.hiddenSize, hPrev);
 }
 
 // ----- the cells -----
 
 /** Plain RNN: h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh). */
-export function rnnStep(p: ModelParams, x: Vec, prev: ReferenceState): ReferenceStep {
+export function rnnStep(p: ReferenceLayer, x: Vec, prev: ReferenceState): ReferenceStep {
   const h = tanhOf(add(fromInput(p, 0, x), fromMemory(p, 0, prev.h)));
   return { h, c: null, gates: {} };
 }
 
 /** LSTM: four gates read x_t and h_{t-1}; the cell state carries memory along c. */
-export function lstmStep(p: ModelParams, x: Vec, prev: ReferenceState): ReferenceStep {
+export function lstmStep(p: ReferenceLayer, x: Vec, prev: ReferenceState): ReferenceStep {
   // Input gate: how much of the candidate to write into the cell.
   const i = sigmoidOf(add(fromInput(p, 0, x), fromMemory(p, 0, prev.h)));
 
@@ -106,7 +111,7 @@ export function lstmStep(p: ModelParams, x: Vec, prev: ReferenceState): Referenc
 }
 
 /** GRU (PyTorch's form: the reset gate scales W_hn h_{t-1} + b_hn, after the product). */
-export function gruStep(p: ModelParams, x: Vec, prev: ReferenceState): ReferenceStep {
+export function gruStep(p: ReferenceLayer, x: Vec, prev: ReferenceState): ReferenceStep {
   // Reset gate: how much of the old state the candidate may look at.
   const r = sigmoidOf(add(fromInput(p, 0, x), fromMemory(p, 0, prev.h)));
 
@@ -124,7 +129,7 @@ export function gruStep(p: ModelParams, x: Vec, prev: ReferenceState): Reference
 }
 
 /** The step of each cell kind. */
-export const REFERENCE_STEPS: Record<CellKind, (p: ModelParams, x: Vec, prev: ReferenceState) => ReferenceStep> = {
+export const REFERENCE_STEPS: Record<CellKind, (p: ReferenceLayer, x: Vec, prev: ReferenceState) => ReferenceStep> = {
   rnn: rnnStep,
   lstm: lstmStep,
   gru: gruStep,
@@ -148,31 +153,55 @@ export function softmax(logits: Vec): Vec {
 // ----- the pass -----
 
 /**
- * Runs the model over the token ids from zero h and c: embedding lookup, the cell at every step,
- * the head after every step.
+ * Runs the model over the token ids from zero h and c in every layer: embedding lookup, then layer 0
+ * over the embedding rows, layer 1 over layer 0's h_t, and so on, then the head on the top layer's
+ * h_t after every step.
  */
 export function referenceForward(p: ModelParams, ids: ArrayLike<number>): ReferenceTrace {
   const H = p.hiddenSize;
   const D = p.inputSize;
   const step = REFERENCE_STEPS[p.cell];
-  let state: ReferenceState = { h: new Array<number>(H).fill(0), c: new Array<number>(H).fill(0) };
-  const out: ReferenceTrace = { h: [], c: null, gates: [], logitsPerStep: [], probsPerStep: [] };
-  const cs: Vec[] = [];
-  for (let t = 0; t < ids.length; t++) {
-    // The input: the embedding row of token t.
-    const x = Array.from(p.embedding.subarray(ids[t] * D, ids[t] * D + D));
+  // The layers, bottom first: the flat fields of p are layer 0; the layers above read H numbers.
+  const stack: ReferenceLayer[] = [p, ...(p.upperLayers ?? []).map((w) => ({ ...w, inputSize: H, hiddenSize: H }))];
 
-    const s = step(p, x, state);
-    state = { h: s.h, c: s.c ?? state.c };
-    out.h.push(s.h);
-    if (s.c) cs.push(s.c);
-    out.gates.push(s.gates);
-
-    // The prediction after reading tokens 0..t.
-    const logits = headLogits(p, s.h);
-    out.logitsPerStep.push(logits);
-    out.probsPerStep.push(softmax(logits));
+  // The inputs of layer 0: the embedding row of every token.
+  let inputs: Vec[] = Array.from(ids, (id) => Array.from(p.embedding.subarray(id * D, id * D + D)));
+  const layers: ReferenceTrace['layers'] = [];
+  for (const layer of stack) {
+    let state: ReferenceState = { h: new Array<number>(H).fill(0), c: new Array<number>(H).fill(0) };
+    const hs: Vec[] = [];
+    const cs: Vec[] = [];
+    const gates: Record<string, Vec>[] = [];
+    for (const x of inputs) {
+      const s = step(layer, x, state);
+      state = { h: s.h, c: s.c ?? state.c };
+      hs.push(s.h);
+      if (s.c) cs.push(s.c);
+      gates.push(s.gates);
+    }
+    layers.push({ h: hs, c: cs.length > 0 ? cs : null, gates });
+    // The layer above reads this layer's h_t.
+    inputs = hs;
   }
-  if (cs.length > 0) out.c = cs;
-  return out;
+  const top = layers[layers.length - 1];
+
+  // The prediction after reading tokens 0..t (a language model: its guess at token t+1).
+  const logitsPerStep = top.h.map((h) => headLogits(p, h));
+  const probsPerStep = logitsPerStep.map(softmax);
+  return { layers, h: top.h, c: top.c, gates: top.gates, logitsPerStep, probsPerStep };
+}
+
+/**
+ * The loss the backward pass differentiates, from a reference pass: a label head's
+ * -log softmax(logits of the last step)[target]; a next-token head's mean over t = 0..T-2 of
+ * -log softmax(logits_t)[ids[t+1]], or step lossStep's term alone.
+ */
+export function referenceLoss(p: ModelParams, ids: ArrayLike<number>, target: number, lossStep?: number): number {
+  const tr = referenceForward(p, ids);
+  const nll = (t: number, k: number) => -Math.log(tr.probsPerStep[t][k]);
+  if ((p.predicts ?? 'label') === 'label') return nll(ids.length - 1, target);
+  if (lossStep !== undefined) return nll(lossStep, ids[lossStep + 1]);
+  let sum = 0;
+  for (let t = 0; t + 1 < ids.length; t++) sum += nll(t, ids[t + 1]);
+  return sum / (ids.length - 1);
 }

@@ -29,6 +29,7 @@ export function sliceTrace(trace: ForwardTrace, t0: number, t1: number): Forward
     c: rows(trace.c),
     gates: rows(trace.gates),
     hn: rows(trace.hn),
+    layers: trace.layers.map((l) => ({ h: rows(l.h), c: rows(l.c), gates: rows(l.gates), hn: rows(l.hn) })),
     logitsPerStep: rows(trace.logitsPerStep),
     probsPerStep: rows(trace.probsPerStep),
   };

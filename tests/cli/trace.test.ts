@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelToFile, parseModelJson } from '../../src/engine/modelFile';
 import { MAX_TOKENS } from '../../src/engine/tokenizer';
-import { BAD_CASES } from '../engine/badModelFiles';
+import { BAD_CASES, nextTokenFixture, stackFixture } from '../engine/badModelFiles';
 import {
   centralDifference, referenceForward, referenceLoss, referenceTokenize, type Nudge, type RawFile,
 } from './reference';
@@ -164,7 +164,9 @@ describe.each(CASES)('trace of $title', ({ file, text, target }) => {
       return Math.sqrt(sum);
     };
     const T = ids.length;
-    expect(Object.keys(out.grad)).toEqual(file.cell === 'lstm' ? ['h', 'c', 'x', 'params'] : ['h', 'x', 'params']);
+    // v2 adds `layers` (every layer's norms; one layer here, the same numbers as h and c).
+    expect(Object.keys(out.grad)).toEqual(file.cell === 'lstm' ? ['h', 'c', 'layers', 'x', 'params'] : ['h', 'layers', 'x', 'params']);
+    expect(out.grad.layers).toEqual([file.cell === 'lstm' ? { h: out.grad.h, c: out.grad.c } : { h: out.grad.h }]);
     for (let t = 0; t < T; t++) {
       expectClose(out.grad.h[t], fdNorm('h', t, H), 1e-6, 1e-10);
       expectClose(out.grad.x[t], fdNorm('x', t, D), 1e-6, 1e-10);
@@ -259,8 +261,9 @@ describe('trace command output', () => {
     expect(result.stdout.endsWith('\n')).toBe(true);
     expect(result.stdout.trimEnd().split('\n').length).toBe(1);
     const out = JSON.parse(result.stdout);
-    expect(Object.keys(out)).toEqual(['cell', 'tokens', 'ids', 'steps', 'output', 'target', 'loss', 'grad']);
-    expect(Object.keys(out.steps[0])).toEqual(['h', 'c', 'gates']);
+    expect(Object.keys(out)).toEqual(['cell', 'numLayers', 'tokens', 'ids', 'steps', 'output', 'target', 'loss', 'grad']);
+    expect(Object.keys(out.steps[0])).toEqual(['h', 'c', 'gates', 'layers']);
+    expect(Object.keys(out.grad)).toEqual(['h', 'c', 'layers', 'x', 'params']);
     expect(Object.keys(out.steps[0].gates)).toEqual(['i', 'f', 'g', 'o']);
     expect(Object.keys(out.output)).toEqual(['logits', 'probs', 'label']);
   });
@@ -287,6 +290,122 @@ describe('trace command output', () => {
     expect(result.stdout).not.toContain('null');
     expect(result.stderr).toMatch(/^trace: warning: \d+ values are not finite .*\n$/);
     expect(result.stderr.split('\n').length).toBe(2);
+  });
+});
+
+describe('trace command on gatescope/model@2 files', () => {
+  const copyOf = (f: RawFile): RawFile => JSON.parse(JSON.stringify(f));
+  const text = 'the movie was not good';
+
+  it('prints numLayers 1 and one layer per step for a one-layer file, the same numbers as the step itself', async () => {
+    const out = JSON.parse((await trace('--model', join(FIXTURES, 'lstm-pytorch.json'), '--text', text)).stdout);
+    expect(out.numLayers).toBe(1);
+    for (const step of out.steps) expect(step.layers).toEqual([{ h: step.h, c: step.c, gates: step.gates }]);
+    expect(out.grad.layers).toEqual([{ h: out.grad.h, c: out.grad.c }]);
+  });
+
+  it('prints the same trace for a one-layer @2 file with _l0 keys as for the @1 file, with the _l0 keys in grad.params', async () => {
+    const v2 = stackFixture(copyOf(lstm), 1);
+    const [a, b] = await Promise.all([
+      trace('--model', join(FIXTURES, 'lstm-pytorch.json'), '--text', text),
+      trace('--model', writeModel('lstm-v2-l0.json', v2), '--text', text),
+    ]);
+    const oa = JSON.parse(a.stdout);
+    const ob = JSON.parse(b.stdout);
+    expect(ob.steps).toEqual(oa.steps);
+    expect(ob.loss).toBe(oa.loss);
+    expect(Object.keys(ob.grad.params.weights)).toEqual(['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']);
+    expect(ob.grad.params.weights.weight_hh_l0).toEqual(oa.grad.params.weights.weight_hh);
+  });
+
+  it('prints every layer of a stacked model bottom first, the top layer in the v1 fields, and gradients nested like the file', async () => {
+    const file = stackFixture(copyOf(lstm), 3);
+    const out = JSON.parse((await trace('--model', writeModel('lstm-3.json', file), '--text', text, '--target', 'positive')).stdout);
+    expect(out.numLayers).toBe(3);
+    for (const step of out.steps) {
+      expect(step.layers.length).toBe(3);
+      expect(step.h).toEqual(step.layers[2].h);
+      expect(step.c).toEqual(step.layers[2].c);
+      // Layers differ: layer 1 reads layer 0's h, not the embedding.
+      expect(step.layers[1].h).not.toEqual(step.layers[0].h);
+    }
+    expect(out.grad.layers.map((l: Json) => Object.keys(l))).toEqual([['h', 'c'], ['h', 'c'], ['h', 'c']]);
+    expect(out.grad.h).toEqual(out.grad.layers[2].h);
+    expect(Object.keys(out.grad.params.weights)).toEqual(Object.keys(file.weights));
+    for (const [key, value] of Object.entries(file.weights as Record<string, number[][]>)) {
+      const mine = out.grad.params.weights[key];
+      expect([mine.length, Array.isArray(mine[0]) ? mine[0].length : 0]).toEqual([value.length, Array.isArray(value[0]) ? value[0].length : 0]);
+    }
+    expect(out.target).toBe('positive');
+  });
+
+  it('writes a keras stacked model\'s gradients as an array of layer objects', async () => {
+    const file = stackFixture(copyOf(gru), 2);
+    const out = JSON.parse((await trace('--model', writeModel('gru-keras-2.json', file), '--text', text)).stdout);
+    expect(out.grad.params.weights.map((w: Json) => Object.keys(w))).toEqual([['kernel', 'recurrent_kernel', 'bias'], ['kernel', 'recurrent_kernel', 'bias']]);
+    expect(out.grad.params.weights[1].kernel.length).toBe(gru.hiddenSize);
+  });
+
+  const nextToken = nextTokenFixture(copyOf(rnn));
+  const chars = 'A bad cat.';
+
+  it('prints one prediction per step for a next-token model, and the mean next-token loss of those predictions', async () => {
+    const out = JSON.parse((await trace('--model', writeModel('rnn-next.json', nextToken), '--text', chars)).stdout);
+    const T = out.ids.length;
+    expect(Object.keys(out)).toEqual(['cell', 'numLayers', 'tokens', 'ids', 'steps', 'output', 'lossStep', 'loss', 'grad']);
+    expect(out.output.steps.length).toBe(T);
+    const vocab: string[] = nextToken.tokenizer.vocab;
+    for (const step of out.output.steps) {
+      expect(step.logits.length).toBe(vocab.length);
+      expectClose(step.probs.reduce((a: number, b: number) => a + b, 0), 1, 1e-12);
+      expect(step.next).toBe(vocab[step.probs.indexOf(Math.max(...step.probs))]);
+    }
+    // The loss by hand from the printed probabilities: mean over t = 0..T-2 of -log p_t(ids[t+1]).
+    let sum = 0;
+    for (let t = 0; t + 1 < T; t++) sum -= Math.log(out.output.steps[t].probs[out.ids[t + 1]]);
+    expectClose(out.loss, sum / (T - 1), 1e-12);
+    expect(out.lossStep).toBe(null);
+    // Every step but the last feeds a loss term; the last predicts past the text and feeds none.
+    for (let t = 0; t + 1 < T; t++) expect(out.grad.h[t]).toBeGreaterThan(0);
+    expect(out.grad.h[T - 1]).toBe(0);
+  });
+
+  it('takes one step\'s term with --loss-step, and the steps after it get gradient norms of exactly 0', async () => {
+    const k = 3;
+    const out = JSON.parse((await trace('--model', writeModel('rnn-next-step.json', nextToken), '--text', chars, '--loss-step', String(k))).stdout);
+    expect(out.lossStep).toBe(k);
+    expectClose(out.loss, -Math.log(out.output.steps[k].probs[out.ids[k + 1]]), 1e-12);
+    for (let t = 0; t < out.ids.length; t++) {
+      if (t > k) {
+        expect(out.grad.h[t]).toBe(0);
+        expect(out.grad.x[t]).toBe(0);
+      } else expect(out.grad.h[t]).toBeGreaterThan(0);
+    }
+  });
+
+  it.concurrent('refuses --target for a next-token model, naming the option', async () => {
+    const result = await trace('--model', writeModel('rnn-next-target.json', nextToken), '--text', chars, '--target', 'a');
+    expectRejected(result, /^trace: --target: this is a next-token model/);
+  });
+
+  it.concurrent('refuses --loss-step for a label model, naming the option', async () => {
+    const result = await trace('--model', join(FIXTURES, 'lstm-pytorch.json'), '--text', text, '--loss-step', '1');
+    expectRejected(result, /^trace: --loss-step: this is a label model/);
+  });
+
+  it.concurrent('refuses a --loss-step past T-2, saying the range', async () => {
+    const result = await trace('--model', writeModel('rnn-next-range.json', nextToken), '--text', 'abc', '--loss-step', '2');
+    expectRejected(result, /^trace: --loss-step: expected a step from 0 to 1 .*found 2/);
+  });
+
+  it.concurrent('refuses a --loss-step that is not a step number', async () => {
+    const result = await trace('--model', writeModel('rnn-next-nan.json', nextToken), '--text', 'abc', '--loss-step', '-1');
+    expectRejected(result, /^trace: --loss-step: expected a step number \(0, 1, \.\.\.\), found "-1"/);
+  });
+
+  it.concurrent('refuses next-token text of one token, saying a next-token model needs 2 tokens', async () => {
+    const result = await trace('--model', writeModel('rnn-next-short.json', nextToken), '--text', 'a');
+    expectRejected(result, /^trace: --text: a next-token model needs at least 2 tokens/);
   });
 });
 

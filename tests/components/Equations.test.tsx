@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
-import { cellEquations, Equations } from '../../src/components/Equations';
+import { cellEquations, Equations, preActivation } from '../../src/components/Equations';
 import { forward } from '../../src/engine/forward';
 import type { CellKind, ModelParams } from '../../src/engine/types';
 import { VisStoreProvider } from '../../src/state/context';
@@ -81,5 +81,25 @@ describe('Equations', () => {
     await waitFor(() => expect(container.querySelectorAll('.katex').length).toBeGreaterThan(0));
     expect(container.querySelector('a')).toBeNull();
     expect(container.textContent).not.toMatch(/javascript|href|unit\$/);
+  });
+});
+
+describe('preActivation on a stacked model', () => {
+  it("splits the top layer's pre-activation: its own W_ih times the layer below's h, and its W_hh times its own h", () => {
+    // Two one-unit LSTM layers: the top layer reads the bottom layer's h, so its input side is not W_ih^0 x_t.
+    const p = tiny('lstm', [0.5, 1.0, -1.0, 0.2], [0.3, 0.4, 0.6, -0.5], [0, 0.5, 0, 0], [0.1, 0, 0.2, 0]);
+    const f = (a: number[]) => Float64Array.from(a);
+    p.upperLayers = [{ weightIh: f([2, -1, 0.5, 1.5]), weightHh: f([-0.4, 0.2, 0.9, 0.3]), biasIh: f([0.1, 0.2, 0.3, 0.4]), biasHh: f([0, 0, 0, 0]) }];
+    const trace = forward(p, [0, 0]);
+    const below = trace.layers[0].h[1];
+    const hPrev = trace.layers[1].h[0];
+    for (let b = 0; b < 4; b++) {
+      const pre = preActivation(p, trace, 1, b, 0);
+      expect(pre.input).toBeCloseTo([2, -1, 0.5, 1.5][b] * below + [0.1, 0.2, 0.3, 0.4][b], 14);
+      expect(pre.recurrent).toBeCloseTo([-0.4, 0.2, 0.9, 0.3][b] * hPrev, 14);
+    }
+    // The input gate of the top layer is the sigmoid of the two sides.
+    const i = preActivation(p, trace, 1, 0, 0);
+    expect(1 / (1 + Math.exp(-(i.input + i.recurrent)))).toBeCloseTo(trace.gates[4], 14);
   });
 });

@@ -18,11 +18,48 @@ export interface BadCase {
 }
 
 const big = (n: number): number[] => new Array(n).fill(0);
+const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/**
+ * Turns a one-layer fixture into an N-layer "gatescope/model@2" file in place: pytorch `_l{k}` keys
+ * or a keras array, every layer above 0 reading H numbers (its input weights a copy of the recurrent ones).
+ */
+export function stackFixture(f: Json, N = 2): Json {
+  f.format = 'gatescope/model@2';
+  f.numLayers = N;
+  const w = f.weights;
+  if (f.layout === 'keras') {
+    f.weights = Array.from({ length: N }, (_, k) => ({ ...copy(w), kernel: copy(k === 0 ? w.kernel : w.recurrent_kernel) }));
+    return f;
+  }
+  const out: Record<string, unknown> = {};
+  for (let k = 0; k < N; k++) {
+    out[`weight_ih_l${k}`] = copy(k === 0 ? w.weight_ih : w.weight_hh);
+    out[`weight_hh_l${k}`] = copy(w.weight_hh);
+    out[`bias_ih_l${k}`] = copy(w.bias_ih);
+    out[`bias_hh_l${k}`] = copy(w.bias_hh);
+  }
+  f.weights = out;
+  return f;
+}
+
+/** Turns a pytorch fixture into a one-layer next-token "gatescope/model@2" file in place (K = V, no labels). */
+export function nextTokenFixture(f: Json): Json {
+  f.format = 'gatescope/model@2';
+  const V = f.tokenizer.vocab.length;
+  const H = f.hiddenSize;
+  f.head = {
+    weight: Array.from({ length: V }, (_, v) => Array.from({ length: H }, (_, j) => Math.sin(1 + v * H + j) * 0.8)),
+    bias: Array.from({ length: V }, (_, v) => Math.cos(v) * 0.1),
+    predicts: 'next-token',
+  };
+  return f;
+}
 
 export const BAD_CASES: BadCase[] = [
   { what: 'a value that is not an object', cli: true, field: '(root)', message: /expected a JSON object, found an array/, value: [1, 2] },
-  { what: 'a missing format tag', cli: true, field: 'format', message: /expected "gatescope\/model@1", found no format tag/, edit: (f) => delete f.format },
-  { what: 'a wrong format tag', field: 'format', message: /found the string "gatescope\/model@2"/, edit: (f) => { f.format = 'gatescope/model@2'; } },
+  { what: 'a missing format tag', cli: true, field: 'format', message: /expected "gatescope\/model@1" or "gatescope\/model@2", found no format tag/, edit: (f) => delete f.format },
+  { what: 'a wrong format tag', field: 'format', message: /found the string "gatescope\/model@3"/, edit: (f) => { f.format = 'gatescope/model@3'; } },
   { what: 'an unknown cell', cli: true, field: 'cell', message: /expected one of "rnn", "lstm", "gru", found the string "transformer"/, edit: (f) => { f.cell = 'transformer'; } },
   { what: 'a missing cell', field: 'cell', message: /missing/, edit: (f) => delete f.cell },
   { what: 'an unknown layout', cli: true, field: 'layout', message: /expected one of "pytorch", "keras", found the string "jax"/, edit: (f) => { f.layout = 'jax'; } },
@@ -115,5 +152,24 @@ export const BAD_CASES: BadCase[] = [
     edit: (f) => { f.weights.weight_ih = f.weights.kernel; },
   },
   { what: 'a Keras head with PyTorch names', field: 'head.weight', file: 'gru-keras.json', message: /unexpected key/, edit: (f) => { f.head.weight = f.head.kernel; delete f.head.kernel; } },
+
+  // gatescope/model@2: stacked layers and next-token heads.
+  { what: 'numLayers above 4', cli: true, field: 'numLayers', message: /expected an integer from 1 to 4, found the number 5/, edit: (f) => { stackFixture(f); f.numLayers = 5; } },
+  { what: 'numLayers 0', field: 'numLayers', message: /expected an integer from 1 to 4, found the number 0/, edit: (f) => { stackFixture(f); f.numLayers = 0; } },
+  { what: 'numLayers not an integer', field: 'numLayers', message: /expected an integer from 1 to 4, found the number 1.5/, edit: (f) => { stackFixture(f); f.numLayers = 1.5; } },
+  { what: 'numLayers as a string', field: 'numLayers', message: /expected an integer from 1 to 4, found the string "2"/, edit: (f) => { stackFixture(f); f.numLayers = '2'; } },
+  { what: 'a missing _l1 key', cli: true, field: 'weights.weight_hh_l1', message: /^weights\.weight_hh_l1: missing$/, edit: (f) => { stackFixture(f); delete f.weights.weight_hh_l1; } },
+  { what: 'a layer key past numLayers', cli: true, field: 'weights.bias_ih_l2', message: /a key for layer 2, but numLayers is 2 \(layers 0\.\.1\)/, edit: (f) => { stackFixture(f); f.weights.bias_ih_l2 = f.weights.bias_ih_l1; } },
+  { what: 'unsuffixed names with two layers', field: 'weights.weight_ih_l0', message: /missing \(numLayers 2 needs the state_dict names/, edit: (f) => { f.format = 'gatescope/model@2'; f.numLayers = 2; } },
+  { what: 'a layer 1 input weight of the wrong shape', cli: true, field: 'weights.weight_ih_l1', message: /expected 20 x 5 \(G\*H x H, H = the layer below's h\), found 20 x 4/, edit: (f) => { stackFixture(f); f.weights.weight_ih_l1 = f.weights.weight_ih_l0; } },
+  { what: 'a layer 1 recurrent weight of the wrong shape', field: 'weights.weight_hh_l1', message: /expected 20 x 5 \(G\*H x H\), found 19 x 5/, edit: (f) => { stackFixture(f); f.weights.weight_hh_l1.pop(); } },
+  { what: 'a keras layer 1 kernel of the wrong shape', field: 'weights[1].kernel', file: 'gru-keras.json', message: /expected 5 x 15 \(H x G\*H, H = the layer below's h\), found 4 x 15/, edit: (f) => { stackFixture(f); f.weights[1].kernel = f.weights[0].kernel; } },
+  { what: 'a keras weights array longer than numLayers', cli: true, field: 'weights', file: 'gru-keras.json', message: /expected an array of 2 layer objects \(numLayers 2\), found 3/, edit: (f) => { stackFixture(f, 3); f.numLayers = 2; } },
+  { what: 'a keras weights object with two layers', field: 'weights', file: 'gru-keras.json', message: /expected an array of 2 layer objects \(numLayers 2\), found one object/, edit: (f) => { f.format = 'gatescope/model@2'; f.numLayers = 2; } },
+  { what: 'an unknown head kind', cli: true, field: 'head.predicts', message: /expected one of "label", "next-token", found the string "words"/, edit: (f) => { f.format = 'gatescope/model@2'; f.head.predicts = 'words'; } },
+  { what: 'predicts in a @1 file', field: 'head.predicts', message: /unexpected key/, edit: (f) => { f.head.predicts = 'label'; } },
+  { what: 'a next-token head whose K is not V', cli: true, field: 'head.weight', message: /a next-token head predicts one of the V = 12 vocabulary entries, so K must be V: expected 12 x 5, found 2 x 5/, edit: (f) => { f.format = 'gatescope/model@2'; f.head.predicts = 'next-token'; delete f.head.labels; } },
+  { what: 'a next-token head whose bias is not V long', field: 'head.bias', message: /expected 12 numbers/, edit: (f) => { nextTokenFixture(f); f.head.bias.pop(); } },
+  { what: 'an example that is not a string', field: 'example', message: /expected a string, found the number 3/, edit: (f) => { f.example = 3; } },
 ];
 

@@ -7,9 +7,9 @@ import {
 } from '../../src/engine/modelFile';
 import { forward } from '../../src/engine/forward';
 import { backward } from '../../src/engine/backward';
-import type { Model, ModelParams } from '../../src/engine/types';
+import { layerStack, numLayers, type Model, type ModelParams } from '../../src/engine/types';
 import { FIXTURE_DIR, FIXTURES, fixtureModel, fixtureText } from '../../scripts/make-fixtures';
-import { BAD_CASES } from './badModelFiles';
+import { BAD_CASES, nextTokenFixture, stackFixture } from './badModelFiles';
 
 type Json = ReturnType<typeof JSON.parse>;
 
@@ -296,5 +296,85 @@ describe('model file fuzzing', () => {
         expectModelOrFileError(copy);
       },
     ), { numRuns: 600 });
+  });
+});
+
+describe('gatescope/model@2 files', () => {
+  const stacked = (file: string, N: number) => stackFixture(loadFixture(file), N);
+
+  it('reads the pytorch _l{k} keys of a stacked file into a list of layers, bottom first', () => {
+    const file = stacked('lstm-pytorch.json', 3);
+    const { model, weightsForm } = parseModelFile(file);
+    expect(weightsForm).toBe('stack');
+    expect(numLayers(model.params)).toBe(3);
+    const stack = layerStack(model.params);
+    expect(Array.from(stack[0].weightIh)).toEqual(file.weights.weight_ih_l0.flat());
+    expect(Array.from(stack[2].weightIh)).toEqual(file.weights.weight_ih_l2.flat());
+    expect(Array.from(stack[1].biasHh)).toEqual(file.weights.bias_hh_l1);
+    expect(model.params.predicts).toBeUndefined();
+  });
+
+  it('reads a keras array of layers to the same parameters as the pytorch names of the same weights', () => {
+    const torch = parseModelJson(stacked('gru-keras.json', 1)).params;
+    const keras = parseModelJson(stacked('gru-keras.json', 2));
+    expect(numLayers(keras.params)).toBe(2);
+    // Layer 0 is the fixture's; written out as pytorch and read back, every layer is unchanged.
+    expect(Array.from(layerStack(keras.params)[0].weightHh)).toEqual(Array.from(torch.weightHh));
+    const back = parseModelJson(JSON.parse(JSON.stringify(modelToFile(keras, 'pytorch'))));
+    layerStack(back.params).forEach((w, k) => {
+      const src = layerStack(keras.params)[k];
+      expect(Array.from(w.weightIh)).toEqual(Array.from(src.weightIh));
+      expect(Array.from(w.biasIh)).toEqual(Array.from(src.biasIh));
+    });
+  });
+
+  it('accepts the unsuffixed names and a single keras object when numLayers is 1 or left out', () => {
+    const v1 = parseModelJson(loadFixture('lstm-pytorch.json')).params;
+    const plain = parseModelFile({ ...loadFixture('lstm-pytorch.json'), format: 'gatescope/model@2' });
+    expect(plain.weightsForm).toBe('single');
+    expect(Array.from(plain.model.params.weightHh)).toEqual(Array.from(v1.weightHh));
+    const keras = parseModelFile({ ...loadFixture('gru-keras.json'), format: 'gatescope/model@2', numLayers: 1 });
+    expect(numLayers(keras.model.params)).toBe(1);
+    expect(parseModelFile(stacked('lstm-pytorch.json', 1)).weightsForm).toBe('stack');
+  });
+
+  it('reads a next-token head without labels, its outputs named by the vocabulary', () => {
+    const file = nextTokenFixture(loadFixture('rnn-pytorch.json'));
+    const model = parseModelJson(file);
+    expect(model.params.predicts).toBe('next-token');
+    expect(model.params.numClasses).toBe(file.tokenizer.vocab.length);
+    expect(model.labels).toEqual(file.tokenizer.vocab);
+  });
+
+  it('keeps an optional example sentence in @1 and @2 files', () => {
+    expect(parseModelJson({ ...loadFixture('lstm-pytorch.json'), example: 'not bad at all' }).example).toBe('not bad at all');
+    expect(parseModelJson({ ...stacked('lstm-pytorch.json', 2), example: 'fine' }).example).toBe('fine');
+    expect(parseModelJson(loadFixture('lstm-pytorch.json')).example).toBeUndefined();
+  });
+
+  it('writes @2 for a stack or a next-token head and reads it back unchanged, @1 for one layer with labels', () => {
+    for (const layout of ['pytorch', 'keras'] as const) {
+      const model = parseModelJson({ ...stacked('lstm-pytorch.json', 2), example: 'an example' });
+      const file = JSON.parse(JSON.stringify(modelToFile(model, layout)));
+      expect(file.format).toBe('gatescope/model@2');
+      expect(file.numLayers).toBe(2);
+      expect(file.example).toBe('an example');
+      if (layout === 'keras') expect(file.weights.length).toBe(2);
+      else expect(Object.keys(file.weights)).toEqual(['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', 'weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1']);
+      const back = parseModelJson(file);
+      const ids = [1, 2, 3, 4];
+      const a = forward(back.params, ids).logits;
+      const b = forward(model.params, ids).logits;
+      // Keras keeps one bias, b_ih + b_hh, which rounds once more; pytorch is exact.
+      if (layout === 'pytorch') expect(Array.from(a)).toEqual(Array.from(b));
+      else a.forEach((v, k) => expect(Math.abs(v - b[k])).toBeLessThan(1e-14));
+    }
+    const lm = parseModelJson(nextTokenFixture(loadFixture('rnn-pytorch.json')));
+    const lmFile = JSON.parse(JSON.stringify(modelToFile(lm, 'pytorch')));
+    expect(lmFile.format).toBe('gatescope/model@2');
+    expect(lmFile.head.predicts).toBe('next-token');
+    expect(lmFile.head.labels).toBeUndefined();
+    expect(parseModelJson(lmFile).params.predicts).toBe('next-token');
+    expect(modelToFile(parseModelJson(loadFixture('lstm-pytorch.json')), 'pytorch').format).toBe(MODEL_FORMAT);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { initParams } from '../../engine';
 import { createRng } from '../../engine';
-import { BLOCKS, type CellKind, type ModelParams } from '../../engine';
+import { BLOCKS, type CellKind, type LayerParams, type ModelParams } from '../../engine';
 
 /** The issue's configuration: input 64, hidden 128, batch 1. V and K only size the embedding and head. */
 export const SIZES = { D: 64, H: 128, V: 1000, K: 4 } as const;
@@ -19,6 +19,23 @@ export interface Case {
   cell: CellKind;
   T: number;
   mode: Mode;
+  /** stacked layers (engine-only rows; absent: 1) */
+  layers?: number;
+  /** a next-token head over NEXT_TOKEN_V tokens (engine-only rows; absent: the K-class label head) */
+  predicts?: 'next-token';
+}
+
+/** The vocabulary (= K) of the next-token rows: a character model's size. */
+export const NEXT_TOKEN_V = 96;
+
+/** A case's key in result maps: cell/T/mode, plus the layers and head when they are not the default. */
+export function caseKey(c: Case): string {
+  return `${c.cell}/${c.T}/${c.mode}${(c.layers ?? 1) > 1 ? `/x${c.layers}` : ''}${c.predicts ? '/next' : ''}`;
+}
+
+/** How a row names its model: the cell, then ' x2' for two layers, ' next' for a next-token head. */
+export function caseLabel(c: Case): string {
+  return `${c.cell}${(c.layers ?? 1) > 1 ? ` x${c.layers}` : ''}${c.predicts ? ' next' : ''}`;
 }
 
 /** How long to measure one case: at least minReps runs and minMs of runs, at most maxReps or maxMs. */
@@ -82,42 +99,53 @@ export interface WorkerResult {
  * The seeded model of the benchmark with every weight rounded to float32, so that the engine
  * (float64) and tfjs (float32) start from exactly the same numbers.
  */
-export function benchParams(cell: CellKind): ModelParams {
+export function benchParams(cell: CellKind, variant: Pick<Case, 'layers' | 'predicts'> = {}): ModelParams {
+  const V = variant.predicts ? NEXT_TOKEN_V : SIZES.V;
   const p = initParams({
     cell,
     inputSize: SIZES.D,
     hiddenSize: SIZES.H,
-    vocabSize: SIZES.V,
-    numClasses: SIZES.K,
+    vocabSize: V,
+    numClasses: variant.predicts ? V : SIZES.K,
     seed: SEED,
   });
+  if (variant.predicts) p.predicts = 'next-token';
+  const upper: LayerParams[] = [];
+  // Layers above the first read H numbers: their weights come from a model whose input size is H.
+  for (let k = 1; k < (variant.layers ?? 1); k++) {
+    const q = initParams({ cell, inputSize: SIZES.H, hiddenSize: SIZES.H, vocabSize: 1, numClasses: 1, seed: SEED + 10 + k });
+    upper.push({ weightIh: q.weightIh, weightHh: q.weightHh, biasIh: q.biasIh, biasHh: q.biasHh });
+  }
+  if (upper.length > 0) p.upperLayers = upper;
   // The head and biases start at zero or small values; random ones make every gradient non-trivial.
   const rng = createRng(SEED + 1);
   for (let k = 0; k < p.headWeight.length; k++) p.headWeight[k] = rng.uniform(-0.3, 0.3);
   for (let k = 0; k < p.biasIh.length; k++) p.biasIh[k] = rng.uniform(-0.1, 0.1);
   for (let k = 0; k < p.biasHh.length; k++) p.biasHh[k] = rng.uniform(-0.1, 0.1);
-  for (const a of [p.weightIh, p.weightHh, p.biasIh, p.biasHh, p.embedding, p.headWeight, p.headBias]) {
+  for (const a of [p.weightIh, p.weightHh, p.biasIh, p.biasHh, p.embedding, p.headWeight, p.headBias, ...upper.flatMap((w) => [w.weightIh, w.weightHh])]) {
     for (let k = 0; k < a.length; k++) a[k] = Math.fround(a[k]);
   }
   return p;
 }
 
 /** T seeded token ids in [0, V). */
-export function benchIds(T: number): Int32Array {
+export function benchIds(T: number, V: number = SIZES.V): Int32Array {
   const rng = createRng(SEED + 2);
   const ids = new Int32Array(T);
-  for (let t = 0; t < T; t++) ids[t] = rng.int(SIZES.V);
+  for (let t = 0; t < T; t++) ids[t] = rng.int(V);
   return ids;
 }
 
 /**
  * Floating-point operations of the matrix products, a multiply-add counted as 2 (activations,
  * the head and the softmax are left out; they are under 2% of the total at H = 128):
- * forward 2·T·G·H·(D+H) (input and recurrent projections); forward plus BPTT three times that
+ * forward 2·T·G·H·(D+H) (input and recurrent projections; each layer above the first adds
+ * 2·T·G·H·2H); forward plus BPTT three times that
  * (backward adds W^T·da for x and h, and the weight gradients sum_t da·x^T and sum_t da·h^T).
  */
 export function flops(c: Case): number {
-  const fwd = 2 * c.T * BLOCKS[c.cell] * SIZES.H * (SIZES.D + SIZES.H);
+  // Each layer above the first reads H numbers instead of D.
+  const fwd = 2 * c.T * BLOCKS[c.cell] * SIZES.H * (SIZES.D + SIZES.H + ((c.layers ?? 1) - 1) * 2 * SIZES.H);
   return c.mode === 'fwd' ? fwd : 3 * fwd;
 }
 

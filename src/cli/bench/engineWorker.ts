@@ -13,8 +13,8 @@ import { benchIds, benchParams, crossEntropy, measure, runWorker, TARGET, type C
 void runWorker((req) => {
   const results: CaseResult[] = [];
   for (const c of req.cases) {
-    const params = benchParams(c.cell);
-    const ids = benchIds(c.T);
+    const params = benchParams(c.cell, c);
+    const ids = benchIds(c.T, params.vocabSize);
     let loss = NaN;
     const timing =
       c.mode === 'fwd'
