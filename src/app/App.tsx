@@ -1,9 +1,11 @@
 /**
- * The full page: header with model and cell, the sentence with its tokens and the playback bar,
- * then the panels in a responsive grid. Each panel owns its frame (src/components/Panel.tsx).
+ * The full page: header with model and cell (one row on a laptop), the sentence with its tokens and
+ * the playback bar (compact and sticky; collapsible on a phone), then the panels in a responsive
+ * grid. Each panel owns its frame (src/components/Panel.tsx); on this page a panel's heading can
+ * collapse it, and a collapsed panel's view is not mounted at all.
  */
 
-import { lazy, Suspense, useEffect, useRef, type ComponentType } from 'react';
+import { lazy, Suspense, useEffect, useId, useRef, useState, type ComponentType } from 'react';
 import type { StoreApi } from 'zustand';
 import { CellToggle } from '../components/CellToggle';
 import { Heatmaps } from '../components/Heatmaps';
@@ -24,6 +26,7 @@ import { Knobs } from '../components/Knobs';
 import { ExportMenu } from '../components/ExportMenu';
 import { LoadModel } from '../components/LoadModel';
 import { ShareDialog } from '../components/ShareDialog';
+import { Panel, PanelsCollapsible, usePanelCollapsed } from '../components/Panel';
 
 // Loaded when the student opens it: the default page does not pay for the training UI.
 const LazyTrainPanel = lazy(() => import('../components/TrainPanel').then((m) => ({ default: m.TrainPanel })));
@@ -59,6 +62,9 @@ export function Visualizer() {
   // The sticky bar hides what scrolls under it: the panels there count as off screen.
   const controlsRef = useRef<HTMLElement>(null);
   useEffect(() => (controlsRef.current ? trackStickyTop(controlsRef.current) : undefined), []);
+  // On a phone the bar folds to one line (the toggle and the step in words); on a laptop it is always open.
+  const [barOpen, setBarOpen] = useState(true);
+  const barBodyId = useId();
   return (
     <div className="app">
       <header className="app-header">
@@ -77,26 +83,36 @@ export function Visualizer() {
         </div>
       </header>
       <Notices />
-      <section ref={controlsRef} className="controls" aria-label="Sentence and playback">
-        <SentenceInput />
-        <TokenStrip />
-        <Playback />
+      <section ref={controlsRef} className={barOpen ? 'controls' : 'controls is-collapsed'} aria-label="Sentence and playback">
+        <button type="button" className="controls-toggle" aria-expanded={barOpen} aria-controls={barBodyId} onClick={() => setBarOpen((o) => !o)}>
+          <svg width={12} height={12} viewBox="0 0 12 12" aria-hidden="true">
+            <path d={barOpen ? 'M2 4 L6 8 L10 4' : 'M4 2 L8 6 L4 10'} fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+          Sentence and playback
+        </button>
+        <div id={barBodyId} className="controls-body">
+          <SentenceInput />
+          <TokenStrip />
+          <Playback />
+        </div>
         <LiveAnnouncer />
       </section>
       <PanelPicker />
-      <main className="panels">
-        {PANEL_LAYOUT.map((entry) => {
-          if (typeof entry === 'string') return panels.includes(entry) ? <PanelView key={entry} id={entry} /> : null;
-          const shown = entry.filter((id) => panels.includes(id));
-          return shown.length > 0 ? (
-            <div key={entry.join('+')} className="panel-column">
-              {shown.map((id) => (
-                <PanelView key={id} id={id} />
-              ))}
-            </div>
-          ) : null;
-        })}
-      </main>
+      <PanelsCollapsible value={true}>
+        <main className="panels">
+          {PANEL_LAYOUT.map((entry) => {
+            if (typeof entry === 'string') return panels.includes(entry) ? <PanelView key={entry} id={entry} /> : null;
+            const shown = entry.filter((id) => panels.includes(id));
+            return shown.length > 0 ? (
+              <div key={entry.join('+')} className="panel-column">
+                {shown.map((id) => (
+                  <PanelView key={id} id={id} />
+                ))}
+              </div>
+            ) : null;
+          })}
+        </main>
+      </PanelsCollapsible>
       <footer className="app-footer">
         <p>
           Keys: ← → step, Space play/pause, Home/End first/last token. Everything runs in your browser; the address bar holds the whole view, so a copied link shows
@@ -107,9 +123,11 @@ export function Visualizer() {
   );
 }
 
+/** A panel's view, or only its heading while collapsed: then the view is not mounted and computes nothing. */
 function PanelView({ id }: { id: PanelId }) {
+  const collapsed = usePanelCollapsed(id);
   const View = PANEL_VIEWS[id];
-  return <View />;
+  return collapsed ? <Panel id={id} notice={null}>{null}</Panel> : <View />;
 }
 
 function Notices() {

@@ -49,6 +49,19 @@ export function TokenStrip() {
     list.querySelector<HTMLButtonElement>('button[aria-current="step"]')?.focus();
   }, [step]);
 
+  // The page's bar shows the tokens in one scrolling row: keep the current chip inside it (the
+  // strip's own scroll only, never the page's).
+  useEffect(() => {
+    const list = listRef.current;
+    if (!list || list.scrollWidth <= list.clientWidth) return;
+    const chip = list.querySelector<HTMLElement>('button[aria-current="step"]');
+    if (!chip) return;
+    const box = list.getBoundingClientRect();
+    const at = chip.getBoundingClientRect();
+    if (at.left < box.left) list.scrollLeft -= box.left - at.left + 8;
+    else if (at.right > box.right) list.scrollLeft += at.right - box.right + 8;
+  }, [step, tokens]);
+
   // Colours and notes depend on the run, the unit and the colouring, not on the step: a step change
   // re-renders only the two chips whose highlight moves.
   const chips = useMemo(() => {

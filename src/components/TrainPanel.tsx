@@ -7,7 +7,7 @@
 
 import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import { TRAIN_CURVE_LEGEND, TrainCurve } from '../charts/TrainCurve';
+import { TrainCurve, TrainCurveLegend, type CurveRun } from '../charts/TrainCurve';
 import { useWidth } from '../charts/useWidth';
 import { CELL_KINDS, type CellKind } from '../engine';
 import { RECIPES } from '../engine';
@@ -15,10 +15,9 @@ import type { TaskId } from '../engine';
 import { useVisStore } from '../state/context';
 import { CELL_LABEL } from '../state/store';
 import { TRAIN_LIMITS, TRAIN_TASKS, type TrainConfig } from '../state/trainProtocol';
-import { createTrainingClient, type TrainingClientOptions, type TrainingState } from '../state/training';
+import { createTrainingClient, type EvalPoint, type PastRun, type TrainPoint, type TrainingClientOptions, type TrainingState } from '../state/training';
 import { Panel } from './Panel';
 import './train.css';
-import { SeriesLegend } from '../charts/SeriesLegend';
 
 /** What the panel says about each task; `classes` gives the chance level. */
 const TASK_INFO: Record<TaskId, { title: string; classes: number; hint: string }> = {
@@ -44,7 +43,7 @@ const LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1];
 const MAX_STEPS = 20_000;
 
 const NOTICE =
-  'Train the long-range task as an LSTM, then as an RNN, with the same settings. The LSTM\u2019s accuracy on held-out examples climbs towards 100% within a minute; the RNN\u2019s stays near chance (50%), because its gradient fades before it reaches the first letter. The other panels show the weights as they are being trained.';
+  'Train the long-range task as an LSTM, then as an RNN, with the same settings: both curves stay on the chart until you clear them. The LSTM\u2019s accuracy on held-out examples climbs towards 100% within a minute; the RNN\u2019s stays near chance (50%), because its gradient fades before it reaches the first letter. The other panels show the weights as they are being trained.';
 
 function defaultsFor(task: TaskId): { hidden: number; lr: number; steps: string } {
   const r = RECIPES[task];
@@ -66,22 +65,50 @@ function parseWhole(raw: string, name: string, min: number, max: number): { valu
   return { value: n };
 }
 
-/** What the held-out accuracy means, in a sentence a student can act on. */
-function verdict(state: TrainingState, chance: number): string | null {
-  const last = state.evals[state.evals.length - 1];
-  if (!last || !state.config || (state.status !== 'done' && state.status !== 'paused')) return null;
-  const cell = CELL_LABEL[state.config.cell];
-  const where = state.status === 'done' ? `after ${state.step} steps` : `so far (step ${state.step})`;
+/** What a run's last held-out accuracy means, in a sentence a student can act on. */
+function verdictFor(config: TrainConfig, evals: readonly { accuracy: number }[], where: string, chance: number): string | null {
+  const last = evals[evals.length - 1];
+  if (!last) return null;
+  const cell = CELL_LABEL[config.cell];
   if (last.accuracy >= 0.9) return `${cell} ${where}: ${pct(last.accuracy)} on held-out examples. It has learned the task.`;
   if (last.accuracy <= chance + 0.1) {
     // Differs by kind on purpose: only the plain RNN's failure on the long-range task has this known cause.
     const why =
-      state.config.task === 'long-range' && state.config.cell === 'rnn'
+      config.task === 'long-range' && config.cell === 'rnn'
         ? ' The plain RNN\u2019s gradient vanishes long before it reaches the first letter, so it never learns which letter came first: see the Gradient flow panel.'
         : ' It has not learned the task (yet).';
     return `${cell} ${where}: ${pct(last.accuracy)} on held-out examples, about chance (${pct(chance)}).${why}`;
   }
   return `${cell} ${where}: ${pct(last.accuracy)} on held-out examples, better than chance (${pct(chance)}) but not there yet.`;
+}
+
+/** The current run's verdict, once it is paused or finished. */
+function verdict(state: TrainingState, chance: number): string | null {
+  if (!state.config || (state.status !== 'done' && state.status !== 'paused')) return null;
+  const where = state.status === 'done' ? `after ${state.step} steps` : `so far (step ${state.step})`;
+  return verdictFor(state.config, state.evals, where, chance);
+}
+
+/** An earlier run's verdict: how it ended and what its last held-out accuracy means. */
+function pastVerdict(run: PastRun): string {
+  const where = run.ended === 'done' ? `after ${run.step} steps` : run.ended === 'error' ? `when it failed at step ${run.step}` : `when stopped at step ${run.step}`;
+  return verdictFor(run.config, run.evals, where, chanceOf(run.config.task)) ?? `${CELL_LABEL[run.config.cell]} ${where}: no measurement on held-out examples yet.`;
+}
+
+const chanceOf = (task: TaskId): number => 1 / TASK_INFO[task].classes;
+
+/** "Run 2: RNN, long-range, hidden 16": what the legend and the table call a run. */
+function runLabel(id: number, config: TrainConfig): string {
+  return `Run ${id}: ${CELL_LABEL[config.cell]}, ${config.task}, hidden ${config.hidden}`;
+}
+
+/** Every run on the chart, oldest first: the earlier ones, then the current one once it has a point. */
+function chartRuns(state: TrainingState): (CurveRun & { config: TrainConfig })[] {
+  const runs = state.runs.map((r) => ({ id: r.id, label: runLabel(r.id, r.config), config: r.config, points: r.points, evals: r.evals }));
+  if (state.config && state.points.length > 0) {
+    runs.push({ id: state.runId, label: runLabel(state.runId, state.config), config: state.config, points: state.points, evals: state.evals });
+  }
+  return runs;
 }
 
 /** Announcement for screen readers when the run changes state (not on every step). */
@@ -160,6 +187,9 @@ export function TrainPanel({ options }: TrainPanelProps) {
   };
 
   const curveLabel = useMemo(() => curveSummary(state), [state]);
+  const runs = useMemo(() => chartRuns(state), [state]);
+  const chances = runs.length > 0 ? runs.map((r) => chanceOf(r.config.task)) : [chance];
+  const axisSteps = Math.max(state.totalSteps || 1, ...state.runs.map((r) => r.config.steps));
 
   return (
     <Panel id="train" notice={NOTICE} className="panel-wide train-panel">
@@ -274,6 +304,9 @@ export function TrainPanel({ options }: TrainPanelProps) {
             <ActionButton enabled={state.weightsStep !== null} onClick={download}>
               Download model
             </ActionButton>
+            <ActionButton enabled={state.runs.length > 0 || (!busy && state.points.length > 0)} onClick={() => client.clearCurves()}>
+              Clear curves
+            </ActionButton>
           </div>
           {state.error !== null ? (
             <div role="alert" className="train-error">
@@ -310,16 +343,19 @@ export function TrainPanel({ options }: TrainPanelProps) {
             Held-out examples: {state.heldOutSize || 500} texts the model never trains on; guessing scores {pct(chance)}.
           </p>
           {verdict(state, chance) ? <p className="train-verdict">{verdict(state, chance)}</p> : null}
-          <SeriesLegend label="Curves" items={TRAIN_CURVE_LEGEND} />
-          <TrainCurve
-            label={curveLabel}
-            points={state.points}
-            evals={state.evals}
-            totalSteps={state.totalSteps || 1}
-            chance={chance}
-            width={Math.max(200, width)}
-          />
+          {state.runs.length > 0 ? (
+            <ul className="train-past" aria-label="Earlier runs">
+              {state.runs.map((r) => (
+                <li key={r.id}>
+                  <span className="train-past-name">{runLabel(r.id, r.config)}.</span> {pastVerdict(r)}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <TrainCurveLegend runs={runs} />
+          <TrainCurve label={curveLabel} runs={runs} totalSteps={axisSteps} chance={chances} width={Math.max(200, width)} />
           <ProgressTable state={state} />
+          <RunsTable runs={runs} />
         </div>
       </div>
     </Panel>
@@ -343,15 +379,21 @@ function statusText(state: TrainingState): string {
   }
 }
 
-function curveSummary(state: TrainingState): string {
-  if (state.points.length === 0) return 'Training curve: no training yet.';
-  const first = state.points[0];
-  const last = state.points[state.points.length - 1];
-  const ev = state.evals[state.evals.length - 1];
+/** One run's curve in words: where its loss went and its last held-out accuracy. */
+function runSummary(points: readonly TrainPoint[], evals: readonly EvalPoint[]): string {
+  const first = points[0];
+  const last = points[points.length - 1];
+  const ev = evals[evals.length - 1];
   return (
-    `Training curve: loss went from ${first.loss.toFixed(3)} at step ${first.step} to ${last.loss.toFixed(3)} at step ${last.step}` +
+    `loss went from ${first.loss.toFixed(3)} at step ${first.step} to ${last.loss.toFixed(3)} at step ${last.step}` +
     (ev ? `; accuracy on held-out examples ${pct(ev.accuracy)} at step ${ev.step}.` : '.')
   );
+}
+
+function curveSummary(state: TrainingState): string {
+  const earlier = state.runs.filter((r) => r.points.length > 0).map((r) => ` ${runLabel(r.id, r.config)}: ${runSummary(r.points, r.evals)}`);
+  if (state.points.length === 0) return `Training curve: no training yet${earlier.length > 0 ? ' in this run.' : '.'}${earlier.join('')}`;
+  return `Training curve: ${runSummary(state.points, state.evals)}${earlier.join('')}`;
 }
 
 /** Every curve point as a row; rendered only while open, since it grows with every point. */
@@ -384,6 +426,49 @@ function ProgressTable({ state }: { state: TrainingState }) {
                 </tr>
               ))}
             </tbody>
+          </table>
+        </div>
+      ) : null}
+    </details>
+  );
+}
+
+/** Every run's curve as rows, run by run; rendered only while open. */
+function RunsTable({ runs }: { runs: readonly (CurveRun & { config: TrainConfig })[] }) {
+  const [open, setOpen] = useState(false);
+  if (runs.length === 0) return null;
+  return (
+    <details className="values" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Show every run&rsquo;s curve as a table</summary>
+      {open ? (
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Every run by step">
+          <table>
+            <caption>Every run&rsquo;s loss and accuracy by step</caption>
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">Step</th>
+                <th scope="col">Loss</th>
+                <th scope="col">Batch accuracy</th>
+                <th scope="col">Held-out accuracy</th>
+              </tr>
+            </thead>
+            {runs.map((r) => {
+              const heldOut = new Map(r.evals.map((e) => [e.step, e.accuracy]));
+              return (
+                <tbody key={r.id} data-run={r.id}>
+                  {r.points.map((p) => (
+                    <tr key={p.step}>
+                      <th scope="row">{r.label}</th>
+                      <td>{p.step}</td>
+                      <td>{p.loss.toFixed(4)}</td>
+                      <td>{p.step === 0 ? '\u2013' : pct(p.accuracy)}</td>
+                      <td>{heldOut.has(p.step) ? pct(heldOut.get(p.step) ?? 0) : ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              );
+            })}
           </table>
         </div>
       ) : null}

@@ -14,18 +14,21 @@ export interface PanelSpec {
   onByDefault: boolean;
   /** an embed (iframe or element) may show it */
   embeddable: boolean;
+  /** the full page's heading has a toggle that collapses it to its heading (then it renders nothing else) */
+  collapsible: boolean;
 }
 
 /** Every panel, in the order the URL, the panel picker and the share dialog list them. */
 export const PANELS = [
-  { id: 'diagram', title: 'Cell diagram', onByDefault: true, embeddable: true },
-  { id: 'heatmaps', title: 'Heatmaps over time', onByDefault: true, embeddable: true },
-  { id: 'prediction', title: 'Prediction track', onByDefault: true, embeddable: true },
-  { id: 'gradient', title: 'Gradient flow', onByDefault: true, embeddable: true },
-  { id: 'equations', title: 'Equations', onByDefault: true, embeddable: true },
-  { id: 'knobs', title: 'Knobs', onByDefault: true, embeddable: true },
+  { id: 'diagram', title: 'Cell diagram', onByDefault: true, embeddable: true, collapsible: true },
+  { id: 'heatmaps', title: 'Heatmaps over time', onByDefault: true, embeddable: true, collapsible: true },
+  { id: 'prediction', title: 'Prediction track', onByDefault: true, embeddable: true, collapsible: true },
+  { id: 'gradient', title: 'Gradient flow', onByDefault: true, embeddable: true, collapsible: true },
+  { id: 'equations', title: 'Equations', onByDefault: true, embeddable: true, collapsible: true },
+  { id: 'knobs', title: 'Knobs', onByDefault: true, embeddable: true, collapsible: true },
   // Opens on request ("Train a model"), so the default page stays light; an embed never loads the trainer.
-  { id: 'train', title: 'Train a model', heading: 'Train', onByDefault: false, embeddable: false },
+  // Not collapsible: collapsing unmounts a panel, which would stop training (the header button closes it).
+  { id: 'train', title: 'Train a model', heading: 'Train', onByDefault: false, embeddable: false, collapsible: false },
 ] as const satisfies readonly PanelSpec[];
 
 export type PanelId = (typeof PANELS)[number]['id'];
@@ -62,6 +65,9 @@ export const EMBED_PANELS: readonly EmbedPanelId[] = PANEL_LAYOUT.flat().filter(
 
 /** The panels an embed can show, by label, in registry order (training stays in the full app). */
 export const PANEL_LABEL: Partial<Record<PanelId, string>> = Object.fromEntries(ALL_PANELS.filter(isEmbeddable).map((id) => [id, PANEL_TITLE[id]]));
+
+/** The panels whose heading can collapse them on the full page. */
+export const COLLAPSIBLE_PANELS: readonly PanelId[] = PANELS.filter((p: PanelSpec) => p.collapsible).map((p) => p.id);
 
 /** `panels` in registry order, each once, unknown ids dropped. */
 export function normalizePanels(panels: readonly PanelId[]): PanelId[] {

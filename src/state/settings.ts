@@ -1,6 +1,6 @@
 /**
- * The settings slice: what a URL can carry (sentence, cell, model, step, unit, knobs, panels,
- * compare, colouring), their limits and defaults, and the problems found reading a URL. A change
+ * The settings slice: what a URL can carry (sentence, cell, model, step, unit, knobs, panels and
+ * the collapsed ones, compare, colouring), their limits and defaults, and the problems found reading a URL. A change
  * of an input of the derivation goes through `recompute` (derived.ts); step, unit, panels and
  * colouring never touch the engine.
  */
@@ -31,6 +31,8 @@ export interface Settings {
   padTo: number;
   seed: number;
   panels: PanelId[];
+  /** panels shown only as their heading (the full page's collapse toggles); they render nothing else */
+  collapsed: PanelId[];
   compare: boolean;
   colorBy: ColorBy;
 }
@@ -57,6 +59,7 @@ export const DEFAULT_SETTINGS: Settings = {
   padTo: 0,
   seed: 1,
   panels: [...DEFAULT_PANELS],
+  collapsed: [],
   compare: false,
   colorBy: 'unit',
 };
@@ -73,9 +76,14 @@ export function clampInt(v: number, lo: number, hi: number): number {
   return clamp(Math.round(Number.isFinite(v) ? v : lo), lo, hi);
 }
 
-/** The defaults with `initial` over them, the panel list copied so the defaults are never shared. */
+/** The defaults with `initial` over them, the panel lists copied so the defaults are never shared. */
 export function startingSettings(initial: Partial<Settings>): Settings {
-  return { ...DEFAULT_SETTINGS, ...initial, panels: [...(initial.panels ?? DEFAULT_SETTINGS.panels)] };
+  return {
+    ...DEFAULT_SETTINGS,
+    ...initial,
+    panels: [...(initial.panels ?? DEFAULT_SETTINGS.panels)],
+    collapsed: normalizePanels(initial.collapsed ?? DEFAULT_SETTINGS.collapsed),
+  };
 }
 
 export interface SettingsSlice extends Settings {
@@ -90,6 +98,8 @@ export interface SettingsSlice extends Settings {
   setModel(task: string): void;
   setKnob(name: KnobName, value: number): void;
   setPanels(panels: PanelId[]): void;
+  /** Collapses a panel to its heading (it stops rendering) or opens it again. */
+  setPanelCollapsed(id: PanelId, collapsed: boolean): void;
   setCompare(compare: boolean): void;
   setColorBy(colorBy: ColorBy): void;
   /** Applies many settings at once (URL restore) with one recompute; `urlProblems` replace the shown ones. */
@@ -154,6 +164,11 @@ export function createSettingsSlice(initial: Settings, timers: StoreTimers): Sta
     setPanels(panels) {
       set({ panels: normalizePanels(panels) });
     },
+    setPanelCollapsed(id, collapsed) {
+      const now = get().collapsed;
+      if (now.includes(id) === collapsed) return;
+      set({ collapsed: normalizePanels(collapsed ? [...now, id] : now.filter((p) => p !== id)) });
+    },
     setCompare(compare) {
       if (compare === get().compare) return;
       get().recompute({ compare });
@@ -168,6 +183,7 @@ export function createSettingsSlice(initial: Settings, timers: StoreTimers): Sta
         if (v !== undefined) (patch as Record<string, unknown>)[k] = v;
       }
       if (patch.panels) patch.panels = normalizePanels(patch.panels);
+      if (patch.collapsed) patch.collapsed = normalizePanels(patch.collapsed);
       if (settings.sentence !== undefined) patch.sentenceTouched = true;
       // Kept until the model that gives them meaning is shown (it may still be loading).
       patch.wanted = { step: patch.step ?? s.step, unit: patch.unit ?? s.unit };

@@ -30,8 +30,25 @@ export interface EvalPoint {
   accuracy: number;
 }
 
+/** A run kept for comparison after another one started (or after Reset): its curve and how it ended. */
+export interface PastRun {
+  /** the run's number on this page, from 1; it keeps its colour and marker by it */
+  id: number;
+  config: TrainConfig;
+  points: TrainPoint[];
+  evals: EvalPoint[];
+  /** steps it took */
+  step: number;
+  /** 'done' when it ran to its last step; 'stopped' when Reset or a new run ended it early; 'error' when it crashed */
+  ended: 'done' | 'stopped' | 'error';
+}
+
 export interface TrainingState {
   status: TrainStatus;
+  /** the current run's number on this page (1, 2, ...); 0 before the first */
+  runId: number;
+  /** earlier runs of this page, oldest first, kept until `clearCurves` so their curves can be compared */
+  runs: PastRun[];
   /** the run being trained or last trained */
   config: TrainConfig | null;
   points: TrainPoint[];
@@ -72,8 +89,10 @@ export interface TrainingClient {
   start(config: TrainConfig): void;
   pause(): void;
   resume(): void;
-  /** Stops training and clears the curve; the visualizer keeps the last weights it was shown. */
+  /** Stops training; its curve joins the earlier runs. The visualizer keeps the last weights it was shown. */
   reset(): void;
+  /** Forgets the earlier runs' curves, and the current one's unless it is still training. */
+  clearCurves(): void;
   /** The newest weights as a model, null before any arrived. */
   model(): Model | null;
   /** The newest model as a gatescope model file object (PyTorch layout), null before any. */
@@ -84,6 +103,8 @@ export interface TrainingClient {
 
 export const IDLE: TrainingState = {
   status: 'idle',
+  runId: 0,
+  runs: [],
   config: null,
   points: [],
   evals: [],
@@ -131,6 +152,8 @@ interface ClientContext {
   /** start of the current running stretch; null while paused or stopped */
   runningSince: number | null;
   elapsedBefore: number;
+  /** the number the next run gets */
+  nextRunId: number;
 }
 
 function set(c: ClientContext, patch: Partial<TrainingState>): void {
@@ -314,6 +337,13 @@ function ensureWorker(c: ClientContext): WorkerLike | null {
   }
 }
 
+/** The earlier runs with the current one added when it has a curve (it is ending: a new run or Reset). */
+function withCurrentRun(s: TrainingState): PastRun[] {
+  if (!s.config || s.points.length === 0) return s.runs;
+  const ended = s.status === 'done' ? 'done' : s.status === 'error' ? 'error' : 'stopped';
+  return [...s.runs, { id: s.runId, config: s.config, points: s.points, evals: s.evals, step: s.step, ended }];
+}
+
 /**
  * Creates the page's training client: its own store of the run's status and curve, a worker started
  * on the first `start`, and throttled hand-overs of the newest weights to the visualizer store `vis`.
@@ -338,19 +368,21 @@ export function createTrainingClient(vis: StoreApi<VisState>, options: TrainingC
     sample: '',
     runningSince: null,
     elapsedBefore: 0,
+    nextRunId: 1,
   };
 
   return {
     store: c.store,
     start(config) {
       clearApply(c);
-      dropProgress(c);
+      flushProgress(c);
       c.latest = null;
       c.shownOnce = false;
       c.lastApplied = -Infinity;
       c.elapsedBefore = 0;
       c.runningSince = null;
-      set(c, { ...IDLE, status: 'preparing', config, totalSteps: config.steps });
+      const runs = withCurrentRun(c.store.getState());
+      set(c, { ...IDLE, runs, runId: c.nextRunId++, status: 'preparing', config, totalSteps: config.steps });
       if (!ensureWorker(c)) return;
       send(c, { type: 'start', ...config });
     },
@@ -369,12 +401,19 @@ export function createTrainingClient(vis: StoreApi<VisState>, options: TrainingC
     },
     reset() {
       clearApply(c);
-      dropProgress(c);
+      // Whatever arrived before the reset belongs to the run's curve, which joins the earlier runs.
+      flushProgress(c);
       send(c, { type: 'reset' });
       c.latest = null;
       c.elapsedBefore = 0;
       c.runningSince = null;
-      set(c, { ...IDLE });
+      set(c, { ...IDLE, runs: withCurrentRun(c.store.getState()) });
+    },
+    clearCurves() {
+      const s = c.store.getState();
+      const busy = s.status === 'preparing' || s.status === 'running' || s.status === 'paused';
+      if (busy) set(c, { runs: [] });
+      else set(c, { ...IDLE });
     },
     model: () => c.latest?.model ?? null,
     modelFile() {

@@ -125,6 +125,24 @@ export const HASH_FIELDS: readonly HashField[] = [
     serialize: (v) => (v ? '1' : '0'),
   } satisfies HashField<'compare'>,
   enumField('color', 'colorBy', COLOR_BY),
+  // Last, so the links written before it existed read the same up to here.
+  {
+    key: 'collapsed',
+    field: 'collapsed',
+    default: DEFAULT_SETTINGS.collapsed,
+    parse(raw) {
+      const names = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+      const bad = [...new Set(names.filter((p) => !ALL_PANELS.includes(p as PanelId)))];
+      const value = ALL_PANELS.filter((p) => names.includes(p));
+      if (bad.length > 0) {
+        // A junk link can name thousands: a few are enough to recognise it.
+        const named = bad.slice(0, 3).map(show).join(', ') + (bad.length > 3 ? ` and ${bad.length - 3} more` : '');
+        return { ok: true, value, problem: `collapsed: unknown panel ${named} ignored (known: ${ALL_PANELS.join(', ')})` };
+      }
+      return { ok: true, value };
+    },
+    serialize: (v) => (v as PanelId[]).join(','),
+  } satisfies HashField<'collapsed'>,
 ] as HashField[];
 
 const BY_KEY = new Map(HASH_FIELDS.map((f) => [f.key, f]));

@@ -249,4 +249,65 @@ describe('TrainPanel', () => {
     await waitFor(() => expect(vis.getState().modelInfo.label).toMatch(/^training: brackets GRU step 30/));
     expect(vis.getState().cell).toBe('gru');
   });
+
+  it('keeps every run\'s curve on one chart, labelled by cell, task and hidden size, with a verdict and a table each, until Clear curves', () => {
+    const worker = new ScriptedWorker();
+    const { panel, button, isOff } = setup(() => worker);
+    expect(isOff('Clear curves')).toBe(true);
+    const run = (points: [number, number, number][]) => {
+      worker.emit({ type: 'ready', totalSteps: 1000, trainSize: 20000, heldOutSize: 500, sample: 'abwxyz' });
+      for (const [step, loss, evalAccuracy] of points) worker.emit({ type: 'progress', step, loss, accuracy: 0.5, evalAccuracy });
+      worker.emit({ type: 'done', step: points.at(-1)![0], evalAccuracy: points.at(-1)![2] });
+    };
+    fireEvent.click(button('Start'));
+    run([
+      [0, 0.7, 0.5],
+      [50, 0.2, 0.92],
+    ]);
+    fireEvent.change(within(panel).getByRole('combobox', { name: 'Cell' }), { target: { value: 'rnn' } });
+    fireEvent.click(button('Start'));
+    run([
+      [0, 0.69, 0.5],
+      [40, 0.68, 0.51],
+    ]);
+
+    const legend = within(panel).getByRole('list', { name: 'Runs on the chart' });
+    expect(within(legend).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'Run 1: LSTM, long-range, hidden 16 (circle markers)',
+      'Run 2: RNN, long-range, hidden 16 (square markers)',
+    ]);
+    // Each verdict is true of its own run's numbers.
+    const earlier = within(panel).getByRole('list', { name: 'Earlier runs' });
+    expect(earlier.textContent).toBe('Run 1: LSTM, long-range, hidden 16. LSTM after 50 steps: 92.0% on held-out examples. It has learned the task.');
+    expect(panel.querySelector('.train-verdict')!.textContent).toMatch(/^RNN after 40 steps: 51\.0% on held-out examples, about chance \(50\.0%\)\. The plain RNN’s gradient vanishes/);
+
+    const chart = within(panel).getByRole('img', { name: /^Training curve: loss went from 0\.690 at step 0 to 0\.680 at step 40; accuracy on held-out examples 51\.0% at step 40\./ });
+    expect(chart.getAttribute('aria-label')).toMatch(/Run 1: LSTM, long-range, hidden 16: loss went from 0\.700 at step 0 to 0\.200 at step 50; accuracy on held-out examples 92\.0% at step 50\.$/);
+    const losses = chart.querySelectorAll('path.train-loss');
+    expect(Array.from(losses, (p) => p.getAttribute('data-run'))).toEqual(['1', '2']);
+    // Told apart without colour: a different dash, and a different marker on each held-out point.
+    expect(losses[0].getAttribute('stroke-dasharray')).not.toBe(losses[1].getAttribute('stroke-dasharray'));
+    const markers = (id: string) => Array.from(chart.querySelectorAll(`g.train-accuracy-run[data-run="${id}"] path.train-marker`), (p) => p.getAttribute('d'));
+    expect(new Set(markers('1')).size).toBe(1);
+    expect(markers('1')).toHaveLength(2);
+    expect(markers('1')[0]).not.toBe(markers('2')[0]);
+
+    const details = within(panel).getByText('Show every run’s curve as a table').closest('details')!;
+    details.open = true;
+    fireEvent(details, new Event('toggle'));
+    const table = within(panel).getByRole('table', { name: 'Every run’s loss and accuracy by step' });
+    expect(Array.from(table.querySelectorAll('tbody tr'), (r) => Array.from(r.children, (c) => c.textContent))).toEqual([
+      ['Run 1: LSTM, long-range, hidden 16', '0', '0.7000', '–', '50.0%'],
+      ['Run 1: LSTM, long-range, hidden 16', '50', '0.2000', '50.0%', '92.0%'],
+      ['Run 2: RNN, long-range, hidden 16', '0', '0.6900', '–', '50.0%'],
+      ['Run 2: RNN, long-range, hidden 16', '40', '0.6800', '50.0%', '51.0%'],
+    ]);
+
+    expect(isOff('Clear curves')).toBe(false);
+    fireEvent.click(button('Clear curves'));
+    expect(within(panel).queryByRole('list', { name: 'Runs on the chart' })).toBeNull();
+    expect(within(panel).queryByRole('list', { name: 'Earlier runs' })).toBeNull();
+    expect(within(panel).getByRole('img', { name: 'Training curve: no training yet.' })).toBeTruthy();
+    expect(isOff('Clear curves')).toBe(true);
+  });
 });

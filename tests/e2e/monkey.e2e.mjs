@@ -120,7 +120,10 @@ test(`a seeded monkey (up to ${ACTIONS} actions in 100 s, seed ${SEED}) finds no
         counts.key++;
       } else if (roll < 0.8) {
         note('sentence edit');
-        await page.getByRole('textbox', { name: 'Sentence' }).fill(sentence(r));
+        const box = page.getByRole('textbox', { name: 'Sentence' });
+        // On a narrow screen a click may have folded the sentence bar: open it as a student would.
+        if (!(await box.isVisible())) await page.getByRole('button', { name: 'Sentence and playback', exact: true }).click();
+        await box.fill(sentence(r));
         counts.edit++;
       } else if (roll < 0.9) {
         // Move a random slider or number field to a random value (out of range too: the browser clamps).

@@ -157,3 +157,65 @@ test('the Train panel fits a 360 px phone in dark mode', async ({ page }) => {
   assert.ok(overflow <= 1, `the panel overflows by ${overflow} px`);
   await shootElement(panel, 'train-phone-dark');
 }, { timeout: 90_000 });
+
+test('two cells trained one after the other stay side by side: both curves, their legend, verdicts and table', async ({ page, screenshot }) => {
+  await page.goto('./#panels=train,prediction');
+  const panel = page.getByRole('region', { name: 'Train' });
+  await panel.waitFor();
+  const runOnce = async (cell, steps) => {
+    await panel.getByRole('combobox', { name: 'Task' }).selectOption('long-range');
+    await panel.getByRole('combobox', { name: 'Cell' }).selectOption(cell);
+    await panel.getByRole('combobox', { name: 'Hidden size' }).selectOption('8');
+    await panel.getByRole('spinbutton', { name: 'Steps' }).fill(String(steps));
+    await panel.getByRole('button', { name: 'Start' }).click();
+    await poll(async () => assert.equal(await number(panel, 'Status'), 'finished'), { timeout: 60_000 });
+  };
+  await runOnce('lstm', 60);
+  const lstmAccuracy = await number(panel, 'Accuracy on held-out examples');
+  await runOnce('rnn', 40);
+  const rnnAccuracy = await number(panel, 'Accuracy on held-out examples');
+
+  const legend = panel.getByRole('list', { name: 'Runs on the chart' });
+  assert.deepEqual(await legend.getByRole('listitem').allTextContents(), [
+    'Run 1: LSTM, long-range, hidden 8 (circle markers)',
+    'Run 2: RNN, long-range, hidden 8 (square markers)',
+  ]);
+  // Both curves are drawn, each with its own dash and marker.
+  const chart = panel.getByRole('img', { name: /^Training curve: / });
+  const curves = await chart.evaluate((svg) =>
+    Array.from(svg.querySelectorAll('path.train-loss'), (p) => ({
+      run: p.dataset.run,
+      dash: p.getAttribute('stroke-dasharray'),
+      length: p.getTotalLength(),
+      markers: Array.from(svg.querySelectorAll(`g.train-accuracy-run[data-run="${p.dataset.run}"] path.train-marker`), (m) => m.getAttribute('d')),
+    })),
+  );
+  assert.deepEqual(curves.map((c) => c.run), ['1', '2']);
+  assert.ok(curves.every((c) => c.length > 20), `both loss curves are drawn: ${curves.map((c) => c.length)}`);
+  assert.notEqual(curves[0].dash, curves[1].dash);
+  assert.ok(curves.every((c) => c.markers.length >= 2), 'each run has its held-out measurements marked');
+  assert.notEqual(curves[0].markers[0], curves[1].markers[0]);
+  // Each verdict quotes its own run's last held-out accuracy.
+  assert.match(await panel.getByRole('list', { name: 'Earlier runs' }).textContent(), new RegExp(`^Run 1: LSTM, long-range, hidden 8\\. LSTM after 60 steps: ${lstmAccuracy.replace('.', '\\.')} on held-out examples`));
+  assert.match(await panel.locator('.train-verdict').textContent(), new RegExp(`^RNN after 40 steps: ${rnnAccuracy.replace('.', '\\.')} on held-out examples`));
+
+  // The table has every run's rows, and each run's last held-out accuracy is the one its verdict says.
+  await panel.getByText('Show every run’s curve as a table').click();
+  const rows = await panel.getByRole('table', { name: 'Every run’s loss and accuracy by step' }).evaluate((el) =>
+    Array.from(el.querySelectorAll('tbody tr'), (r) => Array.from(r.querySelectorAll('th, td'), (c) => c.textContent.trim())),
+  );
+  const of = (label) => rows.filter((r) => r[0] === label);
+  const lstmRows = of('Run 1: LSTM, long-range, hidden 8');
+  const rnnRows = of('Run 2: RNN, long-range, hidden 8');
+  assert.equal(lstmRows.length + rnnRows.length, rows.length);
+  assert.equal(lstmRows.at(-1)[1], '60');
+  assert.equal(rnnRows.at(-1)[1], '40');
+  assert.equal(lstmRows.filter((r) => r[4] !== '').at(-1)[4], lstmAccuracy);
+  assert.equal(rnnRows.filter((r) => r[4] !== '').at(-1)[4], rnnAccuracy);
+  await shootElement(panel, 'train-two-runs');
+  await screenshot('train-two-runs-page');
+
+  await panel.getByRole('button', { name: 'Clear curves' }).click();
+  assert.equal(await panel.getByRole('list', { name: 'Runs on the chart' }).count(), 0);
+  assert.equal(await panel.getByRole('img', { name: 'Training curve: no training yet.' }).count(), 1);
+}, { timeout: 150_000 });

@@ -165,4 +165,70 @@ describe('the training client', () => {
     client.reset();
     expect(client.store.getState()).toMatchObject({ status: 'idle', error: null });
   });
+
+  it('keeps a finished run\'s curve when the next run starts, numbered, until the curves are cleared', () => {
+    const { worker, client } = setup();
+    client.start(CONFIG);
+    worker.emit({ type: 'ready', totalSteps: 100, trainSize: 10, heldOutSize: 10, sample: '(a)' });
+    worker.emit({ type: 'progress', step: 0, loss: 1.6, accuracy: 0.2, evalAccuracy: 0.2 });
+    worker.emit({ type: 'progress', step: 100, loss: 0.3, accuracy: 0.9, evalAccuracy: 0.95 });
+    worker.emit({ type: 'done', step: 100, evalAccuracy: 0.95 });
+    expect(client.store.getState()).toMatchObject({ status: 'done', runId: 1, runs: [] });
+
+    const second = { ...CONFIG, cell: 'rnn' as const, hidden: 8 };
+    client.start(second);
+    const s = client.store.getState();
+    expect(s).toMatchObject({ status: 'preparing', runId: 2, config: second, points: [], evals: [], step: 0 });
+    expect(s.runs).toEqual([
+      {
+        id: 1,
+        config: CONFIG,
+        points: [
+          { step: 0, loss: 1.6, accuracy: 0.2 },
+          { step: 100, loss: 0.3, accuracy: 0.9 },
+        ],
+        evals: [
+          { step: 0, accuracy: 0.2 },
+          { step: 100, accuracy: 0.95 },
+        ],
+        step: 100,
+        ended: 'done',
+      },
+    ]);
+
+    // Reset mid-run keeps what arrived, including points still waiting for the batch, as a stopped run.
+    worker.emit({ type: 'ready', totalSteps: 100, trainSize: 10, heldOutSize: 10, sample: '(a)' });
+    worker.emit({ type: 'progress', step: 0, loss: 1.7, accuracy: 0.2, evalAccuracy: 0.25 });
+    worker.emit({ type: 'progress', step: 10, loss: 1.5, accuracy: 0.3 });
+    client.reset();
+    const afterReset = client.store.getState();
+    expect(afterReset).toMatchObject({ status: 'idle', config: null, points: [] });
+    expect(afterReset.runs.map((r) => [r.id, r.config.cell, r.ended, r.step, r.points.length])).toEqual([
+      [1, 'gru', 'done', 100, 2],
+      [2, 'rnn', 'stopped', 10, 2],
+    ]);
+
+    // A run that has not sent a point yet leaves nothing behind.
+    client.start(CONFIG);
+    client.reset();
+    expect(client.store.getState().runs).toHaveLength(2);
+
+    client.clearCurves();
+    expect(client.store.getState()).toMatchObject({ status: 'idle', runs: [], points: [] });
+  });
+
+  it('clears only the earlier curves while a run is training', () => {
+    const { worker, client } = setup();
+    client.start(CONFIG);
+    worker.emit({ type: 'progress', step: 0, loss: 1.6, accuracy: 0.2, evalAccuracy: 0.2 });
+    worker.emit({ type: 'done', step: 0, evalAccuracy: 0.2 });
+    client.start(CONFIG);
+    worker.emit({ type: 'ready', totalSteps: 100, trainSize: 10, heldOutSize: 10, sample: '(a)' });
+    worker.emit({ type: 'progress', step: 0, loss: 1.6, accuracy: 0.2, evalAccuracy: 0.2 });
+    vi.advanceTimersByTime(100);
+    expect(client.store.getState().runs).toHaveLength(1);
+    client.clearCurves();
+    expect(client.store.getState()).toMatchObject({ status: 'running', runId: 2, runs: [] });
+    expect(client.store.getState().points).toHaveLength(1);
+  });
 });

@@ -16,6 +16,7 @@ const settingsArb: fc.Arbitrary<Settings> = fc.record({
   padTo: fc.nat({ max: 200 }),
   seed: fc.nat({ max: 2 ** 31 - 1 }),
   panels: fc.subarray([...ALL_PANELS]),
+  collapsed: fc.subarray([...ALL_PANELS]),
   compare: fc.boolean(),
   colorBy: fc.constantFrom(...COLOR_BY),
 });
@@ -36,7 +37,7 @@ describe('the URL hash codec', () => {
     const hash = toHash({ ...DEFAULT_SETTINGS, sentence: "it's not good, really", step: 3 });
     expect(hash).toBe(
       "#sentence=it's%20not%20good,%20really&cell=lstm&model=sentiment&step=3&unit=0&scale=1&fbias=0&pad=0&seed=1" +
-        '&panels=diagram,heatmaps,prediction,gradient,equations,knobs&compare=0&color=unit',
+        '&panels=diagram,heatmaps,prediction,gradient,equations,knobs&compare=0&color=unit&collapsed=',
     );
   });
 
@@ -88,6 +89,23 @@ describe('the URL hash codec', () => {
     const { settings, problems } = parseHash('#panels=heatmaps,bogus,knobs');
     expect(settings.panels).toEqual(['heatmaps', 'knobs']);
     expect(problems[0]).toMatch(/panels: unknown panel "bogus"/);
+  });
+
+  it('carries the collapsed panels as a list, last in the link, and reads them back in registry order', () => {
+    const hash = toHash({ ...DEFAULT_SETTINGS, collapsed: ['heatmaps', 'knobs'] });
+    expect(hash).toMatch(/&color=unit&collapsed=heatmaps,knobs$/);
+    expect(parseHash(hash)).toEqual({ settings: expect.objectContaining({ collapsed: ['heatmaps', 'knobs'] }), problems: [] });
+    expect(parseHash('#collapsed=equations,diagram')).toEqual({ settings: { collapsed: ['diagram', 'equations'] }, problems: [] });
+    expect(parseHash('#collapsed=')).toEqual({ settings: { collapsed: [] }, problems: [] });
+  });
+
+  it('keeps the known collapsed panels and names the unknown ones', () => {
+    const { settings, problems } = parseHash('#collapsed=heatmaps,%3Cscript%3E,,knobs,heatmaps&cell=gru');
+    expect(settings).toEqual({ collapsed: ['heatmaps', 'knobs'], cell: 'gru' });
+    expect(problems).toEqual(['collapsed: unknown panel "<script>" ignored (known: diagram, heatmaps, prediction, gradient, equations, knobs, train)']);
+    const soup = parseHash(`#collapsed=${Array.from({ length: 3000 }, (_, i) => `p${i % 1000}`).join(',')}`);
+    expect(soup.settings).toEqual({ collapsed: [] });
+    expect(soup.problems).toEqual(['collapsed: unknown panel "p0", "p1", "p2" and 997 more ignored (known: diagram, heatmaps, prediction, gradient, equations, knobs, train)']);
   });
 
   it('reports broken percent-encoding in a value and keeps the other keys', () => {
