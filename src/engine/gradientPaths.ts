@@ -40,8 +40,8 @@ export function productNorms(params: ModelParams, trace: ForwardTrace): ProductN
   if (T === 0 || H === 0) return { h: hOut, c: cOut };
   const HH = H * H;
   // R = [Rh | Rc] = d h_{T-1} / d(h_t, c_t), each H x H row-major; starts as [I | 0] at t = T-1.
-  let Rh = new Float64Array(HH);
-  let Rc = withC ? new Float64Array(HH) : null;
+  let Rh: Float64Array = new Float64Array(HH);
+  let Rc: Float64Array | null = withC ? new Float64Array(HH) : null;
   for (let j = 0; j < H; j++) Rh[j * H + j] = 1;
   let log2Scale = 0;
   const work = createLanczosWork(H, Math.min(H, 32));
