@@ -163,22 +163,22 @@ export function NormChart(props: NormChartProps) {
   const drawMarkers = T <= MAX_MARKER_STEPS;
   // The chart's text alternative: every value, one row per token.
   const table = (
-      <div className="norm-table" tabIndex={0} role="group" aria-labelledby={captionId}>
-        <table aria-labelledby={captionId}>
-          <caption id={captionId}>{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Token</th>
-              {series.map((s) => (
-                <th key={s.key} scope="col">
-                  {s.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <NormRows tokens={tokens} padded={padded} series={series} step={step} reached={reached} />
-        </table>
-      </div>
+    <div className="norm-table" tabIndex={0} role="group" aria-labelledby={captionId}>
+      <table aria-labelledby={captionId}>
+        <caption id={captionId}>{title}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Token</th>
+            {series.map((s) => (
+              <th key={s.key} scope="col">
+                {s.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <NormRows tokens={tokens} padded={padded} series={series} step={step} reached={reached} />
+      </table>
+    </div>
   );
 
   return (

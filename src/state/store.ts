@@ -27,7 +27,7 @@ import { createSettingsSlice, startingSettings, type Settings, type SettingsSlic
 import { createTimers } from './timers';
 
 export type { CellRun, Derived } from './derived';
-export { STORY_FORGET_BIAS, STORY_PAD, decade, storySentence, type Story, type StoryCurve, type StoryRun, type StoryView } from './story';
+export { STORY_FORGET_BIAS, STORY_PAD, decade, productPaths, storySentence, whyCaption, type WhyNumbers, type Story, type StoryCurve, type StoryRun, type StoryView } from './story';
 export type { Library, Loaded, UserModel, UserModelMeta } from './modelSource';
 export { ALL_PANELS, DEFAULT_PANELS, PANEL_TITLE, type PanelId } from './panels';
 export type { ModelInfo } from './resolveModel';

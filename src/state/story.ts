@@ -13,7 +13,7 @@
  */
 
 import type { StateCreator } from 'zustand/vanilla';
-import { CELL_KINDS, CELL_LABEL, type CellKind, type Model } from '../engine';
+import { CELL_KINDS, CELL_LABEL, productNorms, type CellKind, type ForwardTrace, type Model, type ModelParams, type ProductNorms } from '../engine';
 import { loadedEntry, type ModelSource } from './modelSource';
 import { RANDOM_TASK } from './models';
 import type { RunCache } from './runCache';
@@ -179,4 +179,66 @@ export function createStorySlice(
       },
     };
   };
+}
+
+// ---- The "why" chart's numbers: the product of one-step Jacobians and the cell path ----
+
+const productsByTrace = new WeakMap<ForwardTrace, ProductNorms>();
+
+/**
+ * ||dh_T/dh_t|| (and ||dh_T/dc_t||) for a run, computed when first asked and kept with its trace
+ * (the trace object identifies its numbers: a new run makes a new trace).
+ */
+export function productPaths(params: ModelParams, trace: ForwardTrace): ProductNorms {
+  let p = productsByTrace.get(trace);
+  if (!p) {
+    p = productNorms(params, trace);
+    productsByTrace.set(trace, p);
+  }
+  return p;
+}
+
+/** What the "why" caption speaks of, all at the first token and over the steps on screen. */
+export interface WhyNumbers {
+  cell: CellKind;
+  tokens: readonly string[];
+  /** T: ||dh_T/dh_t|| */
+  product: ArrayLike<number>;
+  /** T: ||dL/dh_t|| / ||dL/dh_T|| */
+  gradient: ArrayLike<number>;
+  /** T: the largest product of forget gates after t (lstm), else null */
+  forgetMax: ArrayLike<number> | null;
+  /** T: the one-step norms ||dh_t/dh_{t-1}||, or null while they are not computed */
+  oneStep: ArrayLike<number> | null;
+}
+
+function powerText(x: number): string {
+  const d = decade(x);
+  return d === null ? (x === 0 ? 'exactly 0' : 'not a finite number') : `about 10^${d}`;
+}
+
+/**
+ * The caption of the "why" chart, made only of what its numbers show: the product's norm and the
+ * gradient at the first token (the gradient never exceeds the product times the last token's, since
+ * dL/dh_1 = (dh_T/dh_1)^T dL/dh_T), the forget gates' product for the LSTM, and the range of the
+ * one-step norms.
+ */
+export function whyCaption(n: WhyNumbers): string {
+  const T = Math.min(n.tokens.length, n.product.length);
+  if (T < 2) return 'With a single token there is no product of Jacobians to follow.';
+  const word = `“${n.tokens[0]}”`;
+  let text = `From the last token back to ${word} the product of the one-step Jacobians, ||dh_T/dh_t||, is ${powerText(n.product[0])}, and the gradient that arrives there is ${powerText(n.gradient[0])} of the last token's: never more than the product allows.`;
+  if (n.forgetMax) text += ` Along the LSTM's cell line the forget gates multiply to at most ${powerText(n.forgetMax[0])} (largest over units).`;
+  if (n.oneStep) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let t = 1; t < T; t++) {
+      lo = Math.min(lo, n.oneStep[t]);
+      hi = Math.max(hi, n.oneStep[t]);
+    }
+    if (Number.isFinite(lo) && Number.isFinite(hi)) {
+      text += ` The one-step norms lie between ${lo.toPrecision(2)} and ${hi.toPrecision(2)}: they bound each step, not the product.`;
+    }
+  }
+  return text;
 }

@@ -82,3 +82,26 @@ test('the story comes first on a phone and in dark mode keeps its words true to 
   await page.setViewportSize({ width: 1280, height: 800 });
   await shootViewport(page, 'story-dark-1280x800');
 });
+
+test('the "why" chart shows the product of Jacobians back from the last token with a caption made from it', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('./#model=long-range&cell=rnn');
+  const heading = page.getByRole('heading', { name: /What decides it: the product back from the last token \(RNN\)/ });
+  await heading.scrollIntoViewIfNeeded();
+  const caption = await poll(async () => {
+    const text = await page.getByTestId('why-caption').textContent();
+    assert.match(text, /\|\|dh_T\/dh_t\|\|, is about 10\^-\d+/);
+    return text;
+  });
+  // The table under the chart holds the numbers the caption names, at the first token.
+  const table = page.getByRole('table', { name: 'Products back from the last token' });
+  const first = await table.evaluate((el) => Array.from(el.querySelectorAll('tbody tr')[0].querySelectorAll('td')).map((c) => c.textContent.trim()));
+  const [product, gradient] = first.map(Number);
+  const [p, q] = [...caption.matchAll(/about 10\^(-?\d+)/g)].map((m) => Number(m[1]));
+  assert.ok(Math.abs(Math.log10(product) - p) <= 0.5 + 0.05, `${caption} names the product ${product}`);
+  assert.ok(Math.abs(Math.log10(gradient) - q) <= 0.5 + 0.05, `${caption} names the gradient ${gradient}`);
+  assert.ok(gradient <= product * 1.01, `gradient ${gradient} <= product ${product}`);
+  await heading.evaluate((el) => el.parentElement.scrollIntoView());
+  mkdirSync(shotDir, { recursive: true });
+  await page.getByRole('heading', { name: /What decides it/ }).locator('..').screenshot({ path: path.join(shotDir, 'why-product-rnn.png') });
+});
