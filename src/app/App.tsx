@@ -14,6 +14,7 @@ import { ModelPicker } from '../components/ModelPicker';
 import { Playback } from '../components/Playback';
 import { PredictionTrack } from '../components/PredictionTrack';
 import { SentenceInput } from '../components/SentenceInput';
+import { Story } from '../components/Story';
 import { TokenStrip } from '../components/TokenStrip';
 import { trackStickyTop } from '../components/topInset';
 import { VisStoreProvider, useVis, useVisShallow, useVisStore } from '../state/context';
@@ -97,6 +98,8 @@ export function Visualizer() {
         </div>
         <LiveAnnouncer />
       </section>
+      {/* The story first: the lesson in one chart, above the fold; the lab follows. */}
+      <Story />
       <PanelPicker />
       <PanelsCollapsible value={true}>
         <main className="panels">

@@ -51,6 +51,8 @@ export interface NormChartProps {
   height?: number;
   /** optional extra content under the legend (e.g. an explanation) */
   children?: ReactNode;
+  /** when set, the table of every value sits in a closed disclosure with this summary (a compact first screen) */
+  tableSummary?: string;
 }
 
 const MARGIN = { top: 30, right: 12, bottom: 64, left: 52 };
@@ -113,7 +115,7 @@ function Swatch({ s }: { s: Pick<NormSeries, 'color' | 'dash' | 'marker'> }) {
 }
 
 export function NormChart(props: NormChartProps) {
-  const { title, tokens, series, step, reached = null, hoverStep = null, onHoverStep, onSelectStep, padded, reference, yLabel } =
+  const { title, tokens, series, step, reached = null, hoverStep = null, onHoverStep, onSelectStep, padded, reference, yLabel, tableSummary } =
     props;
   const height = props.height ?? 260;
   const [boxRef, width] = useWidth<HTMLDivElement>(560);
@@ -159,6 +161,25 @@ export function NormChart(props: NormChartProps) {
 
   const readoutStep = hoverStep != null && hoverStep < T ? hoverStep : step < T ? step : null;
   const drawMarkers = T <= MAX_MARKER_STEPS;
+  // The chart's text alternative: every value, one row per token.
+  const table = (
+    <div className="norm-table" tabIndex={0} role="group" aria-labelledby={captionId}>
+      <table aria-labelledby={captionId}>
+        <caption id={captionId}>{title}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Token</th>
+            {series.map((s) => (
+              <th key={s.key} scope="col">
+                {s.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <NormRows tokens={tokens} padded={padded} series={series} step={step} reached={reached} />
+      </table>
+    </div>
+  );
 
   return (
     <figure className="norm-chart">
@@ -274,22 +295,14 @@ export function NormChart(props: NormChartProps) {
           ))}
         </p>
       )}
-      <div className="norm-table" tabIndex={0} role="group" aria-labelledby={captionId}>
-        <table aria-labelledby={captionId}>
-          <caption id={captionId}>{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Token</th>
-              {series.map((s) => (
-                <th key={s.key} scope="col">
-                  {s.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <NormRows tokens={tokens} padded={padded} series={series} step={step} reached={reached} />
-        </table>
-      </div>
+      {tableSummary ? (
+        <details className="norm-table-details">
+          <summary>{tableSummary}</summary>
+          {table}
+        </details>
+      ) : (
+        table
+      )}
     </figure>
   );
 }

@@ -3,12 +3,13 @@
  * token, on a log axis; the one-step Jacobian norms beside it say why; a sentence in plain words
  * sums it up; a backward playback walks the gradient from the last token to the first.
  */
-import { memo, useCallback, useMemo, type ReactNode } from 'react';
+import { memo, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { CELL_LABEL, GradientChart, type CellGradient } from '../charts/GradientChart';
-import { JacobianChart, type CellJacobian } from '../charts/JacobianChart';
+import { JacobianChart, PathChart, type CellJacobian, type CellPaths } from '../charts/JacobianChart';
 import { classifyNorm, formatNorm } from '../charts/logScale';
 import { tokenLabel } from '../charts/tokenLabel';
-import { CELL_KINDS, type CellKind } from '../engine';
+import { CELL_KINDS, forgetProducts, type CellKind } from '../engine';
+import { productPaths, whyCaption } from '../state/store';
 import { useVis, useVisStore } from '../state/context';
 import { Panel } from './Panel';
 import { useOnScreen, useVisibleValue } from './useOnScreen';
@@ -91,8 +92,9 @@ function prefersReducedMotion(): boolean {
 const NOTICE = (
   <>
     Read the gradient line from right to left: it starts at the last token, where the loss is, and each step back multiplies it by
-    that step&apos;s Jacobian. When those one-step norms stay below 1 (right chart), the plain RNN&apos;s gradient falls by orders
-    of magnitude and the first words barely learn anything; the LSTM&apos;s cell line, with forget gates near 1, keeps far more.
+    that step&apos;s Jacobian. What reaches a token is set by the product of those Jacobians (the last chart): its norm bounds the
+    gradient there, while the one-step norms only bound it step by step. The LSTM also carries gradient along its cell line, scaled
+    at each step by the forget gates.
   </>
 );
 
@@ -198,6 +200,7 @@ export function GradientFlow() {
             onHoverStep={onHoverStep} onSelectStep={setStep} padded={padded} />
         </div>
         <JacobianPart />
+        <PathPart />
       </div>
     </Panel>
   );
@@ -214,6 +217,61 @@ const JacobianPart = memo(function JacobianPart() {
       <h3>Why: one-step Jacobian norms</h3>
       <JacobianChart tokens={tokens} cells={jacobian} step={step} reached={reached} hoverStep={hoverStep}
         onHoverStep={onHoverStep} onSelectStep={setStep} padded={padded} />
+    </div>
+  );
+});
+
+/**
+ * What decides it: ||dh_T/dh_t|| (and the LSTM's forget-gate products and dL/dc), for the current
+ * cell, with a caption made from the numbers it shows. Computed only once the chart has been on
+ * screen (H^3 per step), and again only when the run changes.
+ */
+const PathPart = memo(function PathPart() {
+  const [ref, onScreen] = useOnScreen<HTMLDivElement>();
+  // Once seen, kept: the chart then follows the run like the others.
+  const [visible, setVisible] = useState(false);
+  if (onScreen && !visible) setVisible(true);
+  const cell = useVis((s) => s.cell);
+  const params = useVis((s) => s.params);
+  const trace = useVis((s) => s.trace);
+  const grads = useVis((s) => s.grads);
+  const tokens = useVis((s) => s.tokens);
+  const padded = useVis((s) => s.padded);
+  const jac = useVis((s) => s.jac);
+  const unit = useVisibleValue(useVis((s) => s.unit), onScreen);
+  const step = useVisibleValue(useVis((s) => s.step), onScreen);
+  const hoverStep = useVisibleValue(useVis((s) => s.hover?.step ?? null), onScreen);
+  const onHoverStep = useHoverStep();
+  const { setStep } = useVisStore().getState();
+  const base = useMemo(() => {
+    if (!visible) return null;
+    const T = trace.T;
+    const last = grads.dhNorm[T - 1];
+    const product = productPaths(params, trace).h;
+    const gradient = grads.dhNorm.map((v) => v / last);
+    const cellGradient = grads.dcNorm ? grads.dcNorm.map((v) => v / last) : null;
+    return { product, gradient, cellGradient };
+  }, [visible, params, trace, grads]);
+  const paths = useMemo((): CellPaths | null => {
+    if (!base) return null;
+    const forget = forgetProducts(trace, unit);
+    return { cell, ...base, forgetMax: forget?.max ?? null, forgetUnit: forget?.unit ?? null, unit };
+  }, [base, trace, unit, cell]);
+  const caption = paths
+    ? whyCaption({ cell, tokens, product: paths.product, gradient: paths.gradient, forgetMax: paths.forgetMax ?? null, oneStep: jac.h })
+    : '';
+  return (
+    <div ref={ref} className="path-part">
+      <h3>What decides it: the product back from the last token ({CELL_LABEL[cell]})</h3>
+      {paths ? (
+        <PathChart tokens={tokens} paths={paths} step={step} hoverStep={hoverStep} onHoverStep={onHoverStep} onSelectStep={setStep} padded={padded}>
+          <p className="path-caption" data-testid="why-caption">
+            {caption}
+          </p>
+        </PathChart>
+      ) : (
+        <p className="muted">Computed when this chart comes into view.</p>
+      )}
     </div>
   );
 });

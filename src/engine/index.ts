@@ -12,6 +12,7 @@ export {
   type JacobianOptions,
   type LanczosWork,
 } from './jacobian';
+export { productNorms, forgetProducts, type ProductNorms, type ForgetProducts } from './gradientPaths';
 export { initParams, withKnobs, cloneParams, type InitOptions, type Knobs } from './init';
 export { createAdam, type Adam, type AdamOptions } from './adam';
 export { sigmoid } from './activations';
