@@ -16,7 +16,7 @@
  */
 import { CELLS } from './cells/index';
 import { createLanczosWork, spectralNorm } from './jacobian';
-import type { ForwardTrace, ModelParams } from './types';
+import { layerStack, type ForwardTrace, type ModelParams } from './types';
 
 /** ||dh_{T-1}/dh_t||_2 and, for a cell that keeps c, ||dh_{T-1}/dc_t||_2, at every step t (T each). */
 export interface ProductNorms {
@@ -35,6 +35,9 @@ export function productNorms(params: ModelParams, trace: ForwardTrace): ProductN
   const cell = CELLS[trace.cell];
   const G = cell.blocks;
   const withC = trace.c !== null;
+  // The trace's flat arrays are the top layer's (a stack's lower layers do not feed back into it).
+  const stack = layerStack(params);
+  const weightHh = stack[stack.length - 1].weightHh;
   const hOut = new Float64Array(T);
   const cOut = withC ? new Float64Array(T) : null;
   if (T === 0 || H === 0) return { h: hOut, c: cOut };
@@ -60,14 +63,14 @@ export function productNorms(params: ModelParams, trace: ForwardTrace): ProductN
   for (let t = T - 1; t > 0; t--) {
     // One step back: R <- R J_t, with J_t = d(state_t)/d(state_{t-1}).
     const diag = cell.jacobianScales(trace, t, s, 0, d, 0);
-    combine(params.weightHh, G, H, s, Ahh);
+    combine(weightHh, G, H, s, Ahh);
     if (diag) for (let j = 0; j < H; j++) Ahh[j * H + j] += d[j];
     const nextH = new Float64Array(HH);
     matMulAdd(Rh, Ahh, H, nextH);
     let nextC: Float64Array | null = null;
     if (withC && Rc && Ach && cs) {
       const f = cellScales(trace, t, cs);
-      combine(params.weightHh, G, H, cs, Ach);
+      combine(weightHh, G, H, cs, Ach);
       matMulAdd(Rc, Ach, H, nextH);
       // dh_t/dc_{t-1} = diag(o tanh'(c_t) f) and dc_t/dc_{t-1} = diag(f): column scalings.
       nextC = new Float64Array(HH);

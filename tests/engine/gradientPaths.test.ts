@@ -68,6 +68,22 @@ describe('productNorms', () => {
   }
 });
 
+describe('productNorms of a stack', () => {
+  for (const cell of CELL_KINDS) {
+    it(`measures the top layer's own recurrence: it bounds the top layer's gradient in a 2-layer ${cell}`, () => {
+      const p = randomModel(cell, 3, { D: 4, H: 8, V: 6, K: 3 }, 0.6);
+      const q = randomModel(cell, 5, { D: 8, H: 8, V: 6, K: 3 }, 2.5);
+      p.upperLayers = [{ weightIh: q.weightIh, weightHh: q.weightHh, biasIh: q.biasIh, biasHh: q.biasHh }];
+      const ids = Int32Array.from({ length: 40 }, (_, i) => (i * 5) % 6);
+      const trace = forward(p, ids);
+      const g = backward(p, trace, 1, { paramGrads: false });
+      const norms = productNorms(p, trace);
+      const last = g.dhNorm[39];
+      for (let t = 0; t < 40; t++) expect(g.dhNorm[t]).toBeLessThanOrEqual(norms.h[t] * last * (1 + 1e-9) + 1e-300);
+    });
+  }
+});
+
 describe('forgetProducts', () => {
   it('is the product of the forget gates after step t, per unit and the largest over units', () => {
     const p = randomModel('lstm', 11, { D: 3, H: 4, V: 6, K: 3 }, 0.9);
